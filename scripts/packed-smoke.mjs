@@ -1,0 +1,69 @@
+// Runs inside a fresh npm project where only the packed tarballs of one @sunflare package (and the
+// @sunflare packages it depends on) are installed. Usage: node packed-smoke.mjs <package> <import|require>
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [name, mode] = process.argv.slice(2);
+const load = (id) => (mode === "require" ? createRequire(import.meta.url)(id) : import(id));
+const installed = (id) => existsSync(`node_modules/${id}/package.json`);
+
+const checks = {
+  async signal() {
+    const { Signal, SignalRegistry } = await load("@sunflare/signal");
+    const registry = new SignalRegistry();
+    const emitter = { sigSender: new Signal() };
+    registry.registerSignals(emitter, { name: "Emitter" });
+    let received;
+    registry.signals("Emitter").sigSender.connect((x) => (received = x));
+    emitter.sigSender.emit(10);
+    assert.equal(received, 10);
+    assert.ok(!installed("zeromq"), "@sunflare/signal must not pull zeromq");
+  },
+  async slot() {
+    const { slot, isSlot } = await load("@sunflare/slot");
+    assert.ok(isSlot(slot(() => 1)));
+    assert.deepEqual(readdirSync("node_modules").filter((d) => !d.startsWith(".")), ["@sunflare"]);
+    assert.deepEqual(readdirSync("node_modules/@sunflare"), ["slot"]);
+  },
+  async codec() {
+    const { encode, decode, ndarray, asNDArray } = await load("@sunflare/codec");
+    const frame = ndarray(new Uint16Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const back = decode(encode({ seq: 1, frame }));
+    assert.equal(back.seq, 1);
+    assert.deepEqual(Array.from(asNDArray(back.frame).data), [1, 2, 3, 4, 5, 6]);
+    assert.ok(!installed("zeromq"), "@sunflare/codec must not pull zeromq");
+  },
+  async forwarder() {
+    const { Forwarder, Publisher, Subscriber } = await load("@sunflare/forwarder");
+    const forwarder = new Forwarder();
+    await forwarder.start();
+    const subscriber = new Subscriber(forwarder, { topics: "t" });
+    const publisher = new Publisher(forwarder);
+    await subscriber.ready();
+    await publisher.send("t", { x: 1 });
+    assert.deepEqual((await subscriber.receive()).value, { x: 1 });
+    subscriber.close();
+    publisher.close();
+    await forwarder.stop();
+  },
+  async virtual() {
+    const { VirtualBus, Signal } = await load("@sunflare/virtual");
+    const bus = new VirtualBus();
+    const emitter = { sigSender: new Signal() };
+    bus.registerSignals(emitter, { name: "Emitter" });
+    let received;
+    bus.signals("Emitter").sigSender.connect((x) => (received = x));
+    emitter.sigSender.emit(10);
+    assert.equal(received, 10);
+    const subscriber = bus.connectSubscriber("t");
+    const publisher = bus.connectPublisher();
+    await subscriber.ready();
+    await publisher.send("t", [1, 2]);
+    assert.deepEqual((await subscriber.receive()).value, [1, 2]);
+    await bus.shutdown();
+  },
+};
+
+await checks[name]();
+console.log(`@sunflare/${name} works from ${mode}()`);
