@@ -1,0 +1,284 @@
+import { randomBytes } from "node:crypto";
+import type { Options } from "msgpackr";
+import { Packr, Unpackr, addExtension } from "msgpackr";
+import { DecodeError, EncodeError } from "./decode-error.js";
+import { canonicalizeIntegers } from "./integers.js";
+import type { NDArray } from "./ndarray.js";
+import { NDArrayValue, wireBytes } from "./ndarray.js";
+import { validate } from "./validate.js";
+
+/** Options of a {@link Codec}. */
+export interface CodecOptions {
+  /**
+   * Largest input, in bytes, `decode` accepts; larger input throws
+   * {@link DecodeError} before any parsing. Default: no limit (every declared
+   * length is still checked against the actual input).
+   */
+  maxInputBytes?: number;
+  /**
+   * Deepest nesting of arrays and maps `decode` accepts, checked before any
+   * object is built. Default 256.
+   */
+  maxDepth?: number;
+  /**
+   * Object properties whose value is `undefined`: written as nil (`"nil"`, the
+   * default and the fastest), or left out like `JSON.stringify` does (`"omit"`).
+   * `undefined` in arrays and at the top level is always nil.
+   */
+  undefinedProperties?: "nil" | "omit";
+  /**
+   * Functions inside an encoded value: an {@link EncodeError} (`"error"`, the
+   * default), or nil (`"nil"`, as for `undefined`).
+   */
+  functions?: "error" | "nil";
+}
+
+/**
+ * Body size from which {@link Codec.encodeChunks} hands an NDArray's memory out
+ * as its own chunk instead of copying it.
+ * @internal
+ */
+const CHUNK_THRESHOLD = 4096;
+
+/**
+ * Set only while `encodeChunks` runs (encoding is synchronous): big NDArrays are
+ * written as a marker and collected here instead of being copied.
+ */
+let chunking: { bodies: Uint8Array[] } | undefined;
+
+/** A per-process random prefix, so a marker never equals user data by accident. */
+const markerPrefix = randomBytes(12);
+
+// msgpackr picks extensions by class, for every Packr: only values made by
+// ndarray()/asNDArray() are affected. `write` without an extension type puts
+// the returned value on the wire as is: the standard 3-element array, whose
+// bin element msgpackr copies straight from the typed array's memory.
+addExtension({
+  Class: NDArrayValue,
+  write(array: NDArray): unknown {
+    const bytes = wireBytes(array);
+    if (chunking !== undefined && bytes.byteLength >= CHUNK_THRESHOLD) {
+      const marker = new Uint8Array(16);
+      marker.set(markerPrefix);
+      new DataView(marker.buffer).setUint32(12, chunking.bodies.length);
+      chunking.bodies.push(bytes);
+      return [marker, array.dtype, array.shape];
+    }
+    return [bytes, array.dtype, array.shape];
+  },
+});
+
+/**
+ * A MessagePack encoder/decoder in standard MessagePack only (no msgpackr
+ * records or extensions on the wire), wire-compatible with Python's
+ * `msgpack`/`msgspec` and numpy arrays in the `[bytes, dtype, shape]` form.
+ *
+ * The module-level {@link encode} and {@link decode} use a default instance;
+ * make your own to change {@link CodecOptions}.
+ *
+ * @example
+ * ```ts
+ * const codec = new Codec({ maxInputBytes: 64 * 1024 * 1024 });
+ * const bytes = codec.encode({ seq: 1, frame: ndarray(pixels, [512, 512]) });
+ * const { frame } = codec.decode<{ seq: number; frame: unknown }>(bytes);
+ * asNDArray(frame).shape; // [512, 512]
+ * ```
+ */
+export class Codec {
+  readonly #packr: Packr;
+  readonly #unpackr: Unpackr;
+  readonly #maxInputBytes: number;
+  readonly #maxDepth: number;
+
+  constructor(options: CodecOptions = {}) {
+    this.#maxInputBytes = options.maxInputBytes ?? Infinity;
+    this.#maxDepth = options.maxDepth ?? 256;
+    const functions = options.functions ?? "error";
+    const common = {
+      useRecords: false,
+      structuredClone: false,
+      moreTypes: false,
+      bundleStrings: false,
+      mapsAsObjects: true,
+      copyBuffers: false,
+      // "auto" (missing from msgpackr's typings): 64-bit integers within ±2^53
+      // decode as numbers, the others as bigint.
+      int64AsType: "auto",
+    } as unknown as Options;
+    this.#unpackr = new Unpackr(common);
+    this.#packr = new Packr({
+      ...common,
+      useFloat32: 0,
+      useTimestamp32: false,
+      variableMapSize: true,
+      encodeUndefinedAsNil: true,
+      largeBigIntToFloat: false,
+      largeBigIntToString: false,
+      useBigIntExtension: false,
+      onInvalidDate: () => {
+        throw new EncodeError("cannot encode an invalid Date");
+      },
+      writeFunction: () => {
+        if (functions === "error") throw new EncodeError("cannot encode a function");
+        return undefined;
+      },
+      ...(options.undefinedProperties === "omit" ? { skipValues: [undefined] } : {}),
+    });
+  }
+
+  /**
+   * Encodes `value` as one standard MessagePack value. NDArrays (from
+   * {@link ndarray}) anywhere inside are written in the numpy wire form, their
+   * memory copied once into the output.
+   *
+   * @throws EncodeError for a value MessagePack cannot express.
+   */
+  encode(value: unknown): Uint8Array {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#packr.pack(value);
+    } catch (error) {
+      throw asEncodeError(error);
+    }
+    canonicalizeIntegers(bytes);
+    return bytes;
+  }
+
+  /**
+   * Encodes `value` like {@link Codec.encode}, but returns the message as chunks
+   * whose concatenation is exactly `encode(value)`, with the body of every
+   * NDArray of 4 KiB or more being the array's own memory, not a copy. Hand the
+   * chunks to a gathering write (`socket.write` per chunk, `fs.writev`, a
+   * multipart send whose receiver joins the parts) so large arrays are never
+   * copied on the sending side.
+   *
+   * The chunks alias the NDArrays: do not modify those arrays until the chunks
+   * have been written. On a big-endian machine bodies are byte-swapped copies.
+   *
+   * @throws EncodeError for a value MessagePack cannot express.
+   * @example
+   * ```ts
+   * const chunks = codec.encodeChunks({ seq, frame: ndarray(pixels, [512, 512]) });
+   * // chunks[1] is a view of pixels.buffer; Buffer.concat(chunks) equals codec.encode(...)
+   * ```
+   */
+  encodeChunks(value: unknown): Uint8Array[] {
+    const state = { bodies: [] as Uint8Array[] };
+    let bytes: Uint8Array;
+    const outer = chunking;
+    chunking = state;
+    try {
+      bytes = this.#packr.pack(value);
+    } catch (error) {
+      throw asEncodeError(error);
+    } finally {
+      chunking = outer;
+    }
+    const markers: number[] = [];
+    canonicalizeIntegers(bytes, (body) => {
+      if (isMarker(bytes, body)) markers.push(body);
+    });
+    if (markers.length === 0) return [bytes];
+    const chunks: Uint8Array[] = [];
+    let from = 0;
+    for (const body of markers) {
+      const index = new DataView(bytes.buffer, bytes.byteOffset + body + 12, 4).getUint32(0);
+      const real = state.bodies[index]!;
+      // The marker is "c4 10 <16 bytes>": replace header and marker by the real
+      // bin header, then the array's own memory.
+      const head = bytes.subarray(from, body - 2);
+      const header = binHeader(real.byteLength);
+      const joined = new Uint8Array(head.byteLength + header.byteLength);
+      joined.set(head);
+      joined.set(header, head.byteLength);
+      chunks.push(joined, real);
+      from = body + 16;
+    }
+    if (from < bytes.byteLength) chunks.push(bytes.subarray(from));
+    return chunks;
+  }
+
+  /**
+   * Decodes one complete MessagePack value. Maps become plain objects, binary
+   * values views over `data` (no copy), 64-bit integers beyond ±2^53 bigints,
+   * timestamps Dates. NDArrays arrive as `[bytes, dtype, shape]`: apply
+   * {@link asNDArray} where one is expected.
+   *
+   * @throws DecodeError if `data` is malformed, truncated, has trailing bytes,
+   *   uses an extension other than the timestamp, or breaks a
+   *   {@link CodecOptions} limit; nothing is returned in that case.
+   */
+  decode<T = unknown>(data: Uint8Array): T {
+    if (!(data instanceof Uint8Array)) {
+      throw new DecodeError("expected a Uint8Array (or Buffer) to decode");
+    }
+    if (data.byteLength > this.#maxInputBytes) {
+      throw new DecodeError(
+        `input of ${data.byteLength} bytes exceeds maxInputBytes (${this.#maxInputBytes})`,
+      );
+    }
+    validate(data, this.#maxDepth);
+    try {
+      return this.#unpackr.unpack(data) as T;
+    } catch (error) {
+      // Unreachable for validated input; kept so nothing but DecodeError escapes.
+      throw new DecodeError(`malformed input: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+function isMarker(bytes: Uint8Array, body: number): boolean {
+  for (let i = 0; i < 12; i++) if (bytes[body + i] !== markerPrefix[i]) return false;
+  return true;
+}
+
+function binHeader(length: number): Uint8Array {
+  if (length < 0x100) return Uint8Array.of(0xc4, length);
+  if (length < 0x10000) return Uint8Array.of(0xc5, length >> 8, length & 0xff);
+  const header = Uint8Array.of(0xc6, 0, 0, 0, 0);
+  new DataView(header.buffer).setUint32(1, length);
+  return header;
+}
+
+function asEncodeError(error: unknown): EncodeError {
+  if (error instanceof EncodeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RangeError && /call stack/i.test(message)) {
+    return new EncodeError("cannot encode: the value is nested too deeply or contains a cycle", {
+      cause: error,
+    });
+  }
+  return new EncodeError(`cannot encode: ${message}`, { cause: error });
+}
+
+const defaultCodec = new Codec();
+
+/**
+ * Encodes `value` as standard MessagePack with the default {@link Codec}.
+ *
+ * @example
+ * ```ts
+ * encode({ seq: 1, name: "cam" }); // <82 a3 73 65 71 01 a4 6e 61 6d 65 a3 63 61 6d>
+ * ```
+ */
+export function encode(value: unknown): Uint8Array {
+  return defaultCodec.encode(value);
+}
+
+/**
+ * Decodes one MessagePack value with the default {@link Codec}.
+ * `T` is what the caller expects; it is not checked.
+ *
+ * @throws DecodeError on malformed, truncated or unsupported input.
+ */
+export function decode<T = unknown>(data: Uint8Array): T {
+  return defaultCodec.decode<T>(data);
+}
+
+/**
+ * Encodes `value` as chunks with the default {@link Codec}; see
+ * {@link Codec.encodeChunks}.
+ */
+export function encodeChunks(value: unknown): Uint8Array[] {
+  return defaultCodec.encodeChunks(value);
+}

@@ -1,0 +1,91 @@
+/**
+ * Element types an {@link NDArray} can carry, spelled as numpy's `str(arr.dtype)`
+ * (little-endian on the wire).
+ */
+export type DType =
+  | "bool"
+  | "uint8"
+  | "int8"
+  | "uint16"
+  | "int16"
+  | "uint32"
+  | "int32"
+  | "uint64"
+  | "int64"
+  | "float32"
+  | "float64";
+
+/** The typed-array classes that can back an {@link NDArray}. */
+export type TypedArray =
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigUint64Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
+
+/** @internal */
+export interface TypedArrayConstructor {
+  readonly BYTES_PER_ELEMENT: number;
+  new (length: number): TypedArray;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray;
+}
+
+/** The typed-array class each dtype decodes to. @internal */
+export const arrayClassOf: Readonly<Record<DType, TypedArrayConstructor>> = {
+  bool: Uint8Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  uint64: BigUint64Array,
+  int64: BigInt64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+/** Whether `value` names a supported dtype. @internal */
+export function isDType(value: unknown): value is DType {
+  return typeof value === "string" && Object.hasOwn(arrayClassOf, value);
+}
+
+/** The dtype a typed array carries by default (a `Uint8Array` is "uint8", never "bool"). @internal */
+export function dtypeOf(data: TypedArray): DType | undefined {
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return "uint8";
+  if (data instanceof Int8Array) return "int8";
+  if (data instanceof Uint16Array) return "uint16";
+  if (data instanceof Int16Array) return "int16";
+  if (data instanceof Uint32Array) return "uint32";
+  if (data instanceof Int32Array) return "int32";
+  if (data instanceof BigUint64Array) return "uint64";
+  if (data instanceof BigInt64Array) return "int64";
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  return undefined;
+}
+
+/** Whether this machine stores numbers little-endian, as the wire form does. @internal */
+export const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Reverses the byte order of every `itemSize`-byte element of `bytes`, in place.
+ * Only big-endian hosts need it, to turn wire (little-endian) bytes into native ones and back.
+ * @internal
+ */
+export function swapBytes(bytes: Uint8Array, itemSize: number): void {
+  if (itemSize === 1) return;
+  for (let i = 0; i < bytes.length; i += itemSize) {
+    for (let lo = i, hi = i + itemSize - 1; lo < hi; lo++, hi--) {
+      const b = bytes[lo]!;
+      bytes[lo] = bytes[hi]!;
+      bytes[hi] = b;
+    }
+  }
+}
