@@ -1,7 +1,7 @@
 /**
  * Rewrites, in place, the integers msgpackr writes differently from Python's
  * msgpack, so both sides produce the same bytes: a whole number that is a safe
- * integer outside the 32-bit range (msgpackr writes float64) becomes uint64 or
+ * integer within ±2^53 but outside the 32-bit range (msgpackr writes float64) becomes uint64 or
  * int64, and a non-negative int64 (msgpackr's form for a bigint) becomes uint64.
  * Each rewrite keeps the 9-byte length, so nothing moves.
  *
@@ -56,7 +56,7 @@ export function canonicalizeIntegers(data: Uint8Array, onBin16?: (body: number) 
       case 0xcb: {
         view ??= new DataView(data.buffer, data.byteOffset, data.byteLength);
         const value = view.getFloat64(pos);
-        if (Number.isSafeInteger(value) && (value >= 0x1_0000_0000 || value < -0x8000_0000)) {
+        if (Number.isInteger(value) && Math.abs(value) <= 2 ** 53 && (value >= 0x1_0000_0000 || value < -0x8000_0000)) {
           data[pos - 1] = value >= 0 ? 0xcf : 0xd3;
           view.setBigInt64(pos, BigInt(value));
         }
