@@ -12,6 +12,8 @@ export interface BenchRow {
   readonly ratio?: { readonly to: string; readonly value: number };
   /** The target for the ratio, e.g. ">= 1.0x", and whether this run met it. */
   readonly target?: { readonly text: string; readonly met: boolean };
+  /** A short qualifier printed beside the figure, e.g. "0 lost" or "p99". */
+  readonly detail?: string;
 }
 
 /** What the runner hands to every case. */
@@ -19,7 +21,12 @@ export interface BenchContext {
   /** `--quick`: a smoke run, each case a fraction of a second. */
   readonly quick: boolean;
   /** Progress lines (stderr), not part of the results table. */
-  log(line: string): void;
+  readonly log: (line: string) => void;
+  /**
+   * A remark that belongs with the results (a skipped baseline, lost messages):
+   * printed under the table and kept in the JSON and RESULTS.md.
+   */
+  readonly note: (line: string) => void;
 }
 
 /** A benchmark case: measures itself and its baselines in the same run. */

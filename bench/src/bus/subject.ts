@@ -1,0 +1,59 @@
+import type { Message } from "@sunflare/forwarder";
+
+import type { StreamSubject } from "../stream.js";
+import type { BusPackages } from "./load.js";
+
+/**
+ * The bus under test: a `Forwarder` (inproc), one `Publisher` and `receivers`
+ * `Subscriber`s in this process, one awaited `send(topic, value)` per message,
+ * a `for await` loop per subscriber that decodes each message's value.
+ */
+export async function busSubject(
+  bus: BusPackages,
+  options: {
+    topic: string;
+    value: (seq: number) => unknown;
+    read: (message: Message) => readonly [number, number];
+    receivers?: number;
+  },
+): Promise<StreamSubject> {
+  const { Forwarder, Publisher, Subscriber } = bus.forwarder;
+  const { topic, value, read } = options;
+  const receivers = options.receivers ?? 1;
+  const forwarder = new Forwarder();
+  await forwarder.start();
+  const publisher = new Publisher(forwarder);
+  const subscribers = Array.from(
+    { length: receivers },
+    () => new Subscriber(forwarder, { topics: topic }),
+  );
+  const loops: Promise<void>[] = [];
+
+  return {
+    receivers,
+    async ready() {
+      await Promise.all(subscribers.map((subscriber) => subscriber.ready()));
+    },
+    send(seq) {
+      return publisher.send(topic, value(seq));
+    },
+    start(onMessage) {
+      for (const subscriber of subscribers) {
+        loops.push(
+          (async () => {
+            for await (const message of subscriber) {
+              const [seq, sentAt] = read(message);
+              onMessage(seq, sentAt);
+            }
+          })(),
+        );
+      }
+    },
+    async close() {
+      publisher.close();
+      for (const subscriber of subscribers) subscriber.close();
+      await Promise.allSettled(loops);
+      await forwarder.stop();
+    },
+  };
+}

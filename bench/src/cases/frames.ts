@@ -1,0 +1,105 @@
+import type { BenchCase, BenchRow } from "../case.js";
+import { loadBus } from "../bus/load.js";
+import { busSubject } from "../bus/subject.js";
+import { pythonBaseline } from "../python.js";
+import { rawSubject } from "../raw/subject.js";
+import { summarize, throughputRounds } from "../stream.js";
+import type { StreamResult } from "../stream.js";
+import { compared } from "../util/compare.js";
+import { settingsOf } from "./settings.js";
+
+const label = "2 frames 512x512 uint16";
+const topic = "bench/frames";
+const side = 512;
+
+/** A row in frames/s with the matching GB/s beside it. */
+function frameRow(subject: string, rate: number, bytes: number): BenchRow {
+  return {
+    case: label,
+    subject,
+    value: rate,
+    unit: "frames/s",
+    detail: `${((rate * bytes) / 1e9).toFixed(2)} GB/s`,
+  };
+}
+
+/**
+ * Case 2: 512x512 uint16 `NDArray`s through the bus (encoded into a
+ * MessagePack body, decoded with `asNDArray`) against raw zeromq.js sending
+ * the same pixel bytes unencoded, and against the Python original.
+ */
+export const frames: BenchCase = {
+  name: "frames",
+  async run(context) {
+    const settings = settingsOf("frames", context.quick);
+    const pixels = new Uint16Array(side * side).map((_, index) => index);
+    const pixelBytes = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+    const bus = await loadBus();
+    if (typeof bus === "string") context.note(bus);
+    const frame = typeof bus === "string" ? undefined : bus.codec.ndarray(pixels, [side, side]);
+
+    const raw: StreamResult[] = [];
+    const ours: StreamResult[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      const one = { ...settings, rounds: 1 };
+      context.log(`${label}: round ${round + 1}/${settings.rounds}`);
+      raw.push(
+        ...(await throughputRounds(
+          () =>
+            rawSubject({
+              topic,
+              noDrop: true,
+              payload: {
+                body: () => pixelBytes,
+                read: (body) => {
+                  // The receiver looks at the pixels as the bus's receiver does.
+                  const view = new Uint16Array(body.buffer, body.byteOffset, body.length / 2);
+                  return [view.length, 0];
+                },
+              },
+            }),
+          one,
+        )),
+      );
+      if (typeof bus !== "string") {
+        ours.push(
+          ...(await throughputRounds(
+            () =>
+              busSubject(bus, {
+                topic,
+                value: () => frame,
+                read: (message) => [bus.codec.asNDArray(message.value).data.length, 0],
+              }),
+            one,
+          )),
+        );
+      }
+    }
+
+    const bytes = pixels.byteLength;
+    const rawRow = frameRow(
+      "raw zeromq.js (bytes)",
+      summarize(`${label} raw`, raw, context.note).rate,
+      bytes,
+    );
+    const rows: BenchRow[] = [rawRow];
+    const python = await pythonBaseline(context.quick);
+    let pythonRow: BenchRow | undefined;
+    if (typeof python === "string") {
+      context.note(python);
+    } else {
+      pythonRow = frameRow("python original", python.frames.rate, python.frames.bytes);
+      rows.push(pythonRow);
+    }
+    if (ours.length > 0) {
+      const row = frameRow(
+        "sunflare bus",
+        summarize(`${label} bus`, ours, context.note).rate,
+        bytes,
+      );
+      rows.push(compared(row, rawRow, { min: 0.6 }));
+      if (pythonRow !== undefined) rows.push(compared(row, pythonRow, { min: 3 }));
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,36 @@
+import type { BenchCase } from "../case.js";
+import { fanout } from "./fanout.js";
+import { frames } from "./frames.js";
+import { latencyCase } from "./latency.js";
+import { signals } from "./signals.js";
+import { smallMessages } from "./small.js";
+
+/** Whether `value` has the shape of a {@link BenchCase}. */
+function isBenchCase(value: unknown): value is BenchCase {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as BenchCase).name === "string" &&
+    typeof (value as BenchCase).run === "function"
+  );
+}
+
+/**
+ * The codec case lives in its own module, written alongside `@sunflare/codec`;
+ * whatever it exports that is a {@link BenchCase} joins the run.
+ */
+async function codecCases(): Promise<BenchCase[]> {
+  const specifier = "./codec.js";
+  try {
+    const module = (await import(specifier)) as Record<string, unknown>;
+    return Object.values(module).filter(isBenchCase);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return [];
+    throw error;
+  }
+}
+
+/** Every case, in the order they run. */
+export async function allCases(): Promise<BenchCase[]> {
+  return [smallMessages, frames, latencyCase, fanout, signals, ...(await codecCases())];
+}

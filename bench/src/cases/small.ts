@@ -1,0 +1,102 @@
+import type { BenchCase, BenchRow } from "../case.js";
+import { loadBus } from "../bus/load.js";
+import { busSubject } from "../bus/subject.js";
+import { pythonBaseline } from "../python.js";
+import { rawSubject } from "../raw/subject.js";
+import { summarize, throughputRounds } from "../stream.js";
+import { compared } from "../util/compare.js";
+import { now } from "../util/timing.js";
+import { settingsOf } from "./settings.js";
+
+const label = "1 small messages";
+const topic = "bench/small";
+
+/** A small value `{ seq, t }` as the bus carries it. */
+interface Small {
+  seq: number;
+  t: number;
+}
+
+/**
+ * Case 1: `{ seq, t }` values, publisher -> forwarder -> subscriber over
+ * inproc, encode and decode included, against raw zeromq.js sending JSON on
+ * the same proxy shape and against the Python original.
+ */
+export const smallMessages: BenchCase = {
+  name: "small",
+  async run(context) {
+    const settings = settingsOf("small", context.quick);
+    const bus = await loadBus();
+    if (typeof bus === "string") context.note(bus);
+    const raw = [];
+    const ours = [];
+    // Alternate subjects round by round so that drift in machine load hits both.
+    for (let round = 0; round < settings.rounds; round++) {
+      const one = { ...settings, rounds: 1 };
+      context.log(`${label}: round ${round + 1}/${settings.rounds}`);
+      raw.push(
+        ...(await throughputRounds(
+          () =>
+            rawSubject({
+              topic,
+              noDrop: true,
+              payload: {
+                body: (seq) => Buffer.from(JSON.stringify({ seq, t: now() })),
+                read: (body) => {
+                  const value = JSON.parse(body.toString()) as Small;
+                  return [value.seq, value.t];
+                },
+              },
+            }),
+          one,
+        )),
+      );
+      if (typeof bus !== "string") {
+        ours.push(
+          ...(await throughputRounds(
+            () =>
+              busSubject(bus, {
+                topic,
+                value: (seq): Small => ({ seq, t: now() }),
+                read: (message) => {
+                  const value = message.value as Small;
+                  return [value.seq, value.t];
+                },
+              }),
+            one,
+          )),
+        );
+      }
+    }
+
+    const rawRow: BenchRow = {
+      case: label,
+      subject: "raw zeromq.js (JSON)",
+      value: summarize(`${label} raw`, raw, context.note).rate,
+      unit: "msg/s",
+    };
+    const rows: BenchRow[] = [rawRow];
+
+    const python = await pythonBaseline(context.quick);
+    let pythonRow: BenchRow | undefined;
+    if (typeof python === "string") {
+      context.note(python);
+    } else {
+      pythonRow = {
+        case: label,
+        subject: "python original",
+        value: python.small.rate,
+        unit: "msg/s",
+      };
+      rows.push(pythonRow);
+    }
+
+    if (ours.length > 0) {
+      const value = summarize(`${label} bus`, ours, context.note).rate;
+      const row = { case: label, subject: "sunflare bus", value, unit: "msg/s" };
+      rows.push(compared(row, rawRow, { min: 1 }));
+      if (pythonRow !== undefined) rows.push(compared(row, pythonRow, { min: 3 }));
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,26 @@
+import os from "node:os";
+
+import * as zmq from "zeromq";
+
+/** The machine and runtime a run was measured on. */
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly libzmq: string;
+}
+
+/** Describes this machine (CPU model from `os.cpus()`). */
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    libzmq: zmq.version,
+  };
+}
