@@ -56,7 +56,11 @@ export function canonicalizeIntegers(data: Uint8Array, onBin16?: (body: number) 
       case 0xcb: {
         view ??= new DataView(data.buffer, data.byteOffset, data.byteLength);
         const value = view.getFloat64(pos);
-        if (Number.isInteger(value) && Math.abs(value) <= 2 ** 53 && (value >= 0x1_0000_0000 || value < -0x8000_0000)) {
+        if (
+          Number.isInteger(value) &&
+          Math.abs(value) <= 2 ** 53 &&
+          (value >= 0x1_0000_0000 || value < -0x8000_0000)
+        ) {
           data[pos - 1] = value >= 0 ? 0xcf : 0xd3;
           view.setBigInt64(pos, BigInt(value));
         }

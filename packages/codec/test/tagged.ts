@@ -18,7 +18,7 @@ const classes: Record<DType, new (values: never[]) => TypedArray> = {
   float64: Float64Array,
 };
 
-function isTag(value: Tagged, key: string): value is Record<string, Tagged> {
+function isTag(value: Tagged, key: string): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value) && key in value;
 }
 
@@ -26,24 +26,25 @@ function isTag(value: Tagged, key: string): value is Record<string, Tagged> {
 export function materialize(value: Tagged): unknown {
   if (Array.isArray(value)) return value.map(materialize);
   if (typeof value !== "object" || value === null) return value;
-  if (isTag(value, "$bigint")) return BigInt(value.$bigint as string);
-  if (isTag(value, "$float")) return Number(value.$float);
-  if (isTag(value, "$date")) return new Date(value.$date as number);
+  const tagged = value as Record<string, Tagged>;
+  if (isTag(value, "$bigint")) return BigInt(tagged.$bigint as string);
+  if (isTag(value, "$float")) return Number(tagged.$float);
+  if (isTag(value, "$date")) return new Date(tagged.$date as number);
   if (isTag(value, "$repeat")) {
-    const [item, count] = value.$repeat as [Tagged, number];
+    const [item, count] = tagged.$repeat as [Tagged, number];
     const element = materialize(item);
     return typeof element === "string"
       ? element.repeat(count)
       : Array<unknown>(count).fill(element);
   }
   if (isTag(value, "$bytes")) {
-    const unit = Buffer.from(value.$bytes as string, "hex");
+    const unit = Buffer.from(tagged.$bytes as string, "hex");
     return new Uint8Array(
-      Buffer.concat(Array<Buffer>((value.$times as number | undefined) ?? 1).fill(unit)),
+      Buffer.concat(Array<Buffer>((tagged.$times as number | undefined) ?? 1).fill(unit)),
     );
   }
   if (isTag(value, "$ndarray")) {
-    const { dtype, shape, values } = value.$ndarray as {
+    const { dtype, shape, values } = tagged.$ndarray as {
       dtype: DType;
       shape: number[];
       values: Tagged[];
@@ -58,6 +59,7 @@ export function materialize(value: Tagged): unknown {
 
 /** `decoded` with `asNDArray` applied wherever the expectation has an NDArray. */
 export function normalize(decoded: unknown, expect: Tagged): unknown {
+  const record = expect as Record<string, Tagged>;
   if (isTag(expect, "$ndarray")) return plain(asNDArray(decoded));
   if (Array.isArray(expect) && Array.isArray(decoded)) {
     return decoded.map((item, i) => normalize(item, expect[i] ?? null));
@@ -70,7 +72,7 @@ export function normalize(decoded: unknown, expect: Tagged): unknown {
   ) {
     if (typeof decoded === "object" && decoded !== null) {
       return Object.fromEntries(
-        Object.entries(decoded).map(([k, v]) => [k, normalize(v, expect[k] ?? null)]),
+        Object.entries(decoded).map(([k, v]) => [k, normalize(v, record[k] ?? null)]),
       );
     }
   }
