@@ -1,1 +1,2 @@
-export {};
+export type { SlotDecorator, SlotOptions } from "./slot.js";
+export { isPrivateSlot, isSlot, slot, slotsOf } from "./slot.js";

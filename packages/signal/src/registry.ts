@@ -1,0 +1,371 @@
+import type { Link } from "./links.js";
+import type { Logger } from "./logger.js";
+import { defaultLogger } from "./logger.js";
+import type { AnySignal, ConnectOptions, SlotErrorHandler } from "./signal.js";
+import { internals, Signal } from "./signal.js";
+import { signalsOf } from "./signals-of.js";
+
+/**
+ * The signals of each plugin, by registry name, for typed look-ups. Empty
+ * here; a plugin package adds its own entry by declaration merging, and then
+ * {@link SignalRegistry.signals} and {@link SignalRegistry.connect} check
+ * payload types against it. Names not in the map stay untyped.
+ *
+ * @example
+ * ```ts
+ * declare module "@sunflare/signal" {
+ *   interface SignalMap {
+ *     Emitter: { sigSender: Signal<[number]> };
+ *   }
+ * }
+ * registry.signals("Emitter").sigSender.connect((x) => x.toFixed()); // x: number
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface SignalMap {}
+
+/** A slot of any payload. @internal */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the untyped fallback must accept every slot
+type AnySlot = (...args: any[]) => unknown;
+
+/** What {@link SignalRegistry.signals} returns for `Name`: typed when `Name` is in {@link SignalMap}. */
+export type SignalsFor<Name extends string> = Name extends keyof SignalMap
+  ? Readonly<SignalMap[Name]>
+  : Readonly<Record<string, AnySignal>>;
+
+/** The signal names {@link SignalRegistry.connect} accepts for `Name`. */
+export type SignalNameFor<Name extends string> = Name extends keyof SignalMap
+  ? keyof SignalMap[Name] & string
+  : string;
+
+/** The slot type {@link SignalRegistry.connect} accepts for signal `Key` of `Name`. */
+export type SlotFor<Name extends string, Key extends string> = Name extends keyof SignalMap
+  ? Key extends keyof SignalMap[Name]
+    ? SignalMap[Name][Key] extends { emit(...args: infer Args): void }
+      ? (...args: Args) => unknown
+      : AnySlot
+    : AnySlot
+  : AnySlot;
+
+/** Options of {@link SignalRegistry}. */
+export interface SignalRegistryOptions {
+  /** Default: {@link defaultLogger} (console, warnings and errors only). */
+  logger?: Logger;
+  /**
+   * Receives rejections of async slots of registered signals that have no
+   * handler of their own. Default: logged at error level.
+   */
+  onError?: SlotErrorHandler;
+}
+
+/** Options of {@link SignalRegistry.registerSignals}. */
+export interface RegisterOptions {
+  /** Register only these fields. */
+  only?: readonly string[];
+  /** The registry name; default `owner.constructor.name` (pass it explicitly if you minify). */
+  name?: string;
+}
+
+/** Options of {@link SignalRegistry.connect}: the {@link ConnectOptions} of the signal, plus `deferred`. */
+export interface RegistryConnectOptions extends ConnectOptions {
+  /**
+   * When the owner or signal is not registered yet, wait, and connect the
+   * moment it is; also reconnect after the owner is unregistered and
+   * registered again.
+   */
+  deferred?: boolean;
+}
+
+/**
+ * A handle on what one {@link SignalRegistry.connect} call made. `disconnect()`
+ * undoes exactly that connection, and nothing else.
+ */
+export interface Connection {
+  /** The slot is connected now. */
+  readonly connected: boolean;
+  /** A deferred connection still waiting for its signal to be registered. */
+  readonly pending: boolean;
+  /** Disconnects (or stops waiting); idempotent. */
+  disconnect(): void;
+}
+
+interface Entry {
+  readonly owner: object;
+  readonly signals: Map<string, AnySignal>;
+  view: Readonly<Record<string, AnySignal>> | undefined;
+}
+
+const EMPTY: Readonly<Record<string, AnySignal>> = Object.freeze({});
+
+/** A connection made through the registry. @internal */
+class RegistryConnection implements Connection {
+  state: "pending" | "connected" | "closed" = "closed";
+  link: Link | undefined;
+  foreign: AnySignal | undefined;
+
+  constructor(
+    readonly registry: Set<RegistryConnection>,
+    readonly name: string,
+    readonly signalName: string,
+    readonly slot: AnySlot,
+    readonly options: RegistryConnectOptions,
+  ) {}
+
+  get connected(): boolean {
+    return this.state === "connected" && (this.link === undefined || this.link.active);
+  }
+
+  get pending(): boolean {
+    return this.state === "pending";
+  }
+
+  attach(signal: AnySignal): void {
+    const { deferred: _deferred, ...options } = this.options;
+    if (signal instanceof Signal) {
+      this.link = internals.connectLink(signal, this.slot, options);
+    } else {
+      // A signal from another copy of this package: only its public API is known.
+      const foreign = signal as AnySignal;
+      foreign.connect(this.slot, options);
+      this.foreign = foreign;
+    }
+    this.state = "connected";
+  }
+
+  detach(): void {
+    if (this.link !== undefined) this.link.store.remove(this.link);
+    else this.foreign?.disconnect(this.slot);
+    this.link = undefined;
+    this.foreign = undefined;
+  }
+
+  disconnect(): void {
+    if (this.state === "connected") this.detach();
+    this.state = "closed";
+    this.registry.delete(this);
+  }
+}
+
+/**
+ * Signals of independently written plugins, by plugin name. A plugin registers
+ * its signals; another looks them up, or connects to them, by name, without
+ * importing the first.
+ *
+ * Missing names never throw: {@link SignalRegistry.signals} logs an error and
+ * returns an empty record, {@link SignalRegistry.connect} logs a warning (or,
+ * with `deferred`, waits for the registration).
+ *
+ * @example
+ * ```ts
+ * const registry = new SignalRegistry();
+ * const emitter = new Emitter(); // has sigSender = new Signal<[number]>()
+ * registry.registerSignals(emitter);
+ * registry.connect("Emitter", "sigSender", (x) => console.log(x));
+ * emitter.sigSender.emit(10); // 10
+ * ```
+ */
+export class SignalRegistry {
+  readonly #entries = new Map<string, Entry>();
+  readonly #connections = new Set<RegistryConnection>();
+  readonly #logger: Logger;
+  readonly #onError: SlotErrorHandler;
+
+  /** @param options see {@link SignalRegistryOptions} */
+  constructor(options: SignalRegistryOptions = {}) {
+    const logger = options.logger ?? defaultLogger;
+    this.#logger = logger;
+    this.#onError =
+      options.onError ??
+      ((error, { signal }) => {
+        logger.error(
+          `An async slot of ${signal.owner ?? "?"}.${signal.name ?? "?"} rejected.`,
+          error,
+        );
+      });
+  }
+
+  /**
+   * Registers every {@link Signal} field of `owner` (see {@link signalsOf})
+   * under `options.name ?? owner.constructor.name`. Registering the same name
+   * again with the same owner adds signals; with a different owner it warns
+   * and the new owner replaces the old one. Deferred connections waiting for
+   * these signals connect now.
+   *
+   * @throws TypeError when `owner` is not an object or has no usable name
+   */
+  registerSignals(owner: object, options: RegisterOptions = {}): void {
+    if ((typeof owner !== "object" && typeof owner !== "function") || owner === null) {
+      throw new TypeError(
+        `registerSignals needs an object, got ${owner === null ? "null" : typeof owner}.`,
+      );
+    }
+    const name = options.name ?? (owner.constructor as { name?: unknown } | undefined)?.name;
+    if (typeof name !== "string" || name === "") {
+      throw new TypeError("registerSignals cannot name this owner; pass options.name.");
+    }
+    let found = signalsOf(owner);
+    if (options.only !== undefined) {
+      const wanted = new Map<string, AnySignal>();
+      for (const key of options.only) {
+        const signal = found.get(key);
+        if (signal === undefined)
+          this.#logger.warn(`Class ${name} has no signal ${key}; not registered.`);
+        else wanted.set(key, signal);
+      }
+      found = wanted;
+    }
+    let entry = this.#entries.get(name);
+    if (entry !== undefined && entry.owner !== owner) {
+      this.#logger.warn(
+        `Class ${name} registered again by a different instance; the new one replaces it.`,
+      );
+      this.#remove(name, entry);
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      entry = { owner, signals: new Map(), view: undefined };
+      this.#entries.set(name, entry);
+    }
+    for (const [key, signal] of found) {
+      entry.signals.set(key, signal);
+      if (signal instanceof Signal) {
+        internals.setOwner(signal, name, key);
+        internals.setFallbackHandler(signal, this.#onError);
+      }
+    }
+    entry.view = undefined;
+    this.#logger.debug(`Registered ${found.size} signal(s) of ${name}.`);
+    for (const connection of [...this.#connections]) {
+      if (connection.pending && connection.name === name) {
+        const signal = entry.signals.get(connection.signalName);
+        if (signal !== undefined) this.#attach(connection, signal);
+      }
+    }
+  }
+
+  /**
+   * Removes an owner's signals, by registry name or by owner instance, and
+   * disconnects every connection made to them through this registry (deferred
+   * ones go back to waiting for the name to be registered again).
+   *
+   * @returns whether anything was registered
+   */
+  unregister(nameOrOwner: string | object): boolean {
+    const names =
+      typeof nameOrOwner === "string"
+        ? [nameOrOwner]
+        : [...this.#entries]
+            .filter(([, entry]) => entry.owner === nameOrOwner)
+            .map(([name]) => name);
+    let removed = false;
+    for (const name of names) {
+      const entry = this.#entries.get(name);
+      if (entry === undefined) continue;
+      this.#remove(name, entry);
+      removed = true;
+    }
+    return removed;
+  }
+
+  /**
+   * The signals registered under `name`, as a frozen record. An unknown name
+   * logs `Class NAME not found in the registry.` at error level and returns an
+   * empty frozen record. Typed when `name` is in {@link SignalMap}.
+   */
+  signals<const Name extends string>(name: Name): SignalsFor<Name> {
+    const entry = this.#entries.get(name);
+    if (entry === undefined) {
+      this.#logger.error(`Class ${name} not found in the registry.`);
+      return EMPTY as SignalsFor<Name>;
+    }
+    entry.view ??= Object.freeze(Object.fromEntries(entry.signals));
+    return entry.view as SignalsFor<Name>;
+  }
+
+  /** Whether anything is registered under `name`. */
+  has(name: string): boolean {
+    return this.#entries.has(name);
+  }
+
+  /** The registered names, in registration order. */
+  names(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /**
+   * Connects `slot` to signal `signal` of owner `name`. Never throws for a
+   * missing owner or signal: it logs a warning and returns a handle that is
+   * not connected, or, with `deferred: true`, a pending handle that connects
+   * the moment the signal is registered.
+   *
+   * @throws TypeError when `slot` is not a function
+   * @example
+   * ```ts
+   * const connection = registry.connect("Emitter", "sigSender", onValue, { deferred: true });
+   * connection.pending; // true until Emitter registers
+   * connection.disconnect();
+   * ```
+   */
+  connect<const Name extends string, const Key extends string>(
+    name: Name,
+    signal: Key & SignalNameFor<Name>,
+    slot: SlotFor<Name, Key>,
+    options: RegistryConnectOptions = {},
+  ): Connection {
+    if (typeof slot !== "function") {
+      throw new TypeError(
+        `A slot must be a function, got ${slot === null ? "null" : typeof slot}.`,
+      );
+    }
+    const connection = new RegistryConnection(this.#connections, name, signal, slot, options);
+    const entry = this.#entries.get(name);
+    const target = entry?.signals.get(signal);
+    if (target !== undefined) {
+      this.#connections.add(connection);
+      this.#attach(connection, target);
+    } else if (options.deferred === true) {
+      connection.state = "pending";
+      this.#connections.add(connection);
+      this.#logger.debug(`Waiting for ${name}.${signal} to be registered.`);
+    } else if (entry === undefined) {
+      this.#logger.warn(`Class ${name} not found in the registry; ${signal} not connected.`);
+    } else {
+      this.#logger.warn(`Signal ${signal} not found in class ${name}; not connected.`);
+    }
+    return connection;
+  }
+
+  #attach(connection: RegistryConnection, signal: AnySignal): void {
+    try {
+      connection.attach(signal);
+    } catch (error) {
+      // A deferred connection fails inside someone else's registerSignals; do not crash it.
+      connection.state = "closed";
+      this.#connections.delete(connection);
+      this.#logger.error(
+        `Connecting to ${connection.name}.${connection.signalName} failed.`,
+        error,
+      );
+    }
+  }
+
+  #remove(name: string, entry: Entry): void {
+    this.#entries.delete(name);
+    for (const connection of [...this.#connections]) {
+      if (connection.name !== name || connection.state !== "connected") continue;
+      connection.detach();
+      if (connection.options.deferred === true) {
+        connection.state = "pending";
+      } else {
+        connection.state = "closed";
+        this.#connections.delete(connection);
+      }
+    }
+    for (const signal of entry.signals.values()) {
+      if (signal instanceof Signal) {
+        internals.setOwner(signal, undefined, undefined);
+        internals.setFallbackHandler(signal, undefined);
+      }
+    }
+  }
+}
