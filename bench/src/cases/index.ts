@@ -2,6 +2,7 @@ import type { BenchCase } from "../case.js";
 import { fanout } from "./fanout.js";
 import { frames } from "./frames.js";
 import { latencyCase } from "./latency.js";
+import { memory } from "./memory.js";
 import { signals } from "./signals.js";
 import { smallMessages } from "./small.js";
 
@@ -32,5 +33,5 @@ async function codecCases(): Promise<BenchCase[]> {
 
 /** Every case, in the order they run. */
 export async function allCases(): Promise<BenchCase[]> {
-  return [smallMessages, frames, latencyCase, fanout, signals, ...(await codecCases())];
+  return [smallMessages, frames, latencyCase, fanout, signals, ...(await codecCases()), memory];
 }
