@@ -56,19 +56,29 @@ export function isDType(value: unknown): value is DType {
   return typeof value === "string" && Object.hasOwn(arrayClassOf, value);
 }
 
-/** The dtype a typed array carries by default (a `Uint8Array` is "uint8", never "bool"). @internal */
-export function dtypeOf(data: TypedArray): DType | undefined {
-  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return "uint8";
-  if (data instanceof Int8Array) return "int8";
-  if (data instanceof Uint16Array) return "uint16";
-  if (data instanceof Int16Array) return "int16";
-  if (data instanceof Uint32Array) return "uint32";
-  if (data instanceof Int32Array) return "int32";
-  if (data instanceof BigUint64Array) return "uint64";
-  if (data instanceof BigInt64Array) return "int64";
-  if (data instanceof Float32Array) return "float32";
-  if (data instanceof Float64Array) return "float64";
-  return undefined;
+const dtypeByTag: Readonly<Record<string, DType>> = {
+  Uint8Array: "uint8",
+  Uint8ClampedArray: "uint8",
+  Int8Array: "int8",
+  Uint16Array: "uint16",
+  Int16Array: "int16",
+  Uint32Array: "uint32",
+  Int32Array: "int32",
+  BigUint64Array: "uint64",
+  BigInt64Array: "int64",
+  Float32Array: "float32",
+  Float64Array: "float64",
+};
+
+/**
+ * The dtype a typed array carries by default (a `Uint8Array` is "uint8", never
+ * "bool"). Read from the built-in `Symbol.toStringTag` rather than `instanceof`,
+ * so arrays from another realm (a `vm` context, a test sandbox) are recognised.
+ * @internal
+ */
+export function dtypeOf(data: ArrayBufferView): DType | undefined {
+  const tag = (data as Partial<TypedArray>)[Symbol.toStringTag];
+  return tag === undefined ? undefined : dtypeByTag[tag];
 }
 
 /** Whether this machine stores numbers little-endian, as the wire form does. @internal */
