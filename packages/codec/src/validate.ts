@@ -167,7 +167,7 @@ export function validate(data: Uint8Array, maxDepth: number): void {
 
     if (isKey && kind !== "str" && kind !== "num") {
       throw new DecodeError(
-        `unsupported map key at offset ${at}: ${kind === "array" || kind === "map" ? `an ${kind}` : kind === "ext" ? "an extension" : "binary"} (keys must be strings, numbers, booleans or nil)`,
+        `unsupported map key at offset ${at}: ${kind === "array" ? "an array" : kind === "map" ? "a map" : kind === "ext" ? "an extension" : "binary"} (keys must be strings, numbers, booleans or nil)`,
       );
     }
 
