@@ -1,1 +1,132 @@
-export {};
+/**
+ * A simulated microscope session: four independent plugins on one bus.
+ *
+ *   pnpm demo -- --help
+ */
+import { resolve } from "node:path";
+import { launch, VirtualBus } from "@sunflare/virtual";
+import { HELP, parseOptions, type DemoOptions } from "./cli.js";
+import { Camera } from "./plugins/camera.js";
+import { AcquisitionController } from "./plugins/controller.js";
+import { Stage } from "./plugins/stage.js";
+import { Viewer, type ViewerOptions } from "./plugins/viewer.js";
+import { RemoteViewer } from "./placement/remote-viewer.js";
+import { detectPalette } from "./view/preview.js";
+
+/** Micrometres of sample per camera pixel. */
+const PIXEL_SIZE = 0.5;
+
+async function main(options: DemoOptions): Promise<number> {
+  let { transport } = options;
+  if (options.viewer === "process" && transport === "inproc") {
+    // inproc endpoints live in one process; another process needs a socket.
+    transport = "ipc";
+    if (!options.json) console.log("The viewer runs in another process: using the ipc transport.");
+  }
+
+  const bus = new VirtualBus({ forwarder: { transport } });
+  await bus.ready();
+
+  const viewerOptions: ViewerOptions = {
+    display: displayOptions(options),
+    outDir: resolve(options.outDir),
+    pngDepth: options.pngDepth,
+    label:
+      options.viewer === "main"
+        ? "main thread"
+        : options.viewer === "worker"
+          ? "worker thread"
+          : "process",
+  };
+  const viewer =
+    options.viewer === "main"
+      ? new Viewer(bus, viewerOptions)
+      : new RemoteViewer(bus, options.viewer, viewerOptions);
+  const controller = new AcquisitionController(bus, {
+    tilesX: options.tilesX,
+    tilesY: options.tilesY,
+    framesPerTile: options.framesPerTile,
+    // Neighbouring tiles overlap by 10%, as stitching software likes.
+    stepX: 0.9 * options.width * PIXEL_SIZE,
+    stepY: 0.9 * options.height * PIXEL_SIZE,
+    exposureMs: options.exposureMs,
+  });
+  const plugins = [
+    new Stage(bus),
+    new Camera(bus, {
+      width: options.width,
+      height: options.height,
+      fps: options.fps,
+      pixelSize: PIXEL_SIZE,
+    }),
+    controller,
+    viewer,
+  ];
+
+  // Ctrl-C, or an error no plugin caught, ends the session through the same door.
+  const stopped = new Promise<never>((_, reject) => {
+    process.once("SIGINT", () => reject(new Interrupted()));
+    process.once("uncaughtException", reject).once("unhandledRejection", reject);
+  });
+  const session = await launch(bus, plugins);
+  try {
+    await Promise.race([viewer.ready(), stopped]);
+    const [sent, report] = await Promise.race([
+      Promise.all([controller.scan(), viewer.finished]),
+      stopped,
+    ]);
+    if (options.json) {
+      const { received, lost, fps, mbps, p50, p99, png, width, height } = report;
+      const summary = {
+        placement: options.viewer,
+        transport,
+        sent,
+        received,
+        lost,
+        fps,
+        mbps,
+        latencyMs: { p50, p99 },
+        png,
+        width,
+        height,
+      };
+      console.log(JSON.stringify(summary, null, 2));
+    }
+    return report.lost === 0 && report.received === sent ? 0 : 1;
+  } finally {
+    await session.shutdown();
+  }
+}
+
+class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+  }
+}
+
+function displayOptions(options: DemoOptions): ViewerOptions["display"] {
+  const tty = process.stdout.isTTY && !options.plain;
+  return {
+    mode: options.json ? "silent" : tty ? "tty" : "plain",
+    palette: tty ? detectPalette(process.env, process.stdout.getColorDepth()) : "ascii",
+    columns: process.stdout.columns ?? 80,
+    rows: process.stdout.rows ?? 24,
+  };
+}
+
+let options: DemoOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${HELP}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(HELP);
+} else {
+  process.exitCode = await main(options).catch((error: unknown) => {
+    if (error instanceof Interrupted) return 130;
+    console.error(error);
+    return 1;
+  });
+}

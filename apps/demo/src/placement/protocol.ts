@@ -1,0 +1,17 @@
+import type { ViewerOptions, ViewerReport } from "../plugins/viewer.js";
+
+/** What a remote viewer is started with. */
+export interface RemoteViewerData {
+  /** The forwarder's subscribe address. */
+  address: string;
+  options: ViewerOptions;
+}
+
+/** Messages from a remote viewer to the session. */
+export type FromViewer =
+  { type: "ready" } | { type: "report"; report: ViewerReport } | { type: "error"; message: string };
+
+/** Messages from the session to a remote viewer. */
+export interface ToViewer {
+  type: "stop";
+}

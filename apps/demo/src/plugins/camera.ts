@@ -1,0 +1,157 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { ndarray } from "@sunflare/codec";
+import type { Publisher } from "@sunflare/forwarder";
+import { Signal, type SignalRegistry } from "@sunflare/signal";
+import { slot } from "@sunflare/slot";
+import { BeadScene } from "../sim/scene.js";
+import {
+  CAMERA_STATUS_TOPIC,
+  FRAMES_TOPIC,
+  wallClock,
+  type CameraStatus,
+  type FrameMessage,
+} from "./messages.js";
+
+declare module "@sunflare/signal" {
+  interface SignalMap {
+    Camera: Pick<Camera, "sigAcquisitionStarted" | "sigAcquisitionStopped" | "sigExposureChanged">;
+  }
+}
+
+/** What the camera needs from the bus: signals, and a publisher for its frames. */
+export interface CameraBus extends Pick<SignalRegistry, "registerSignals" | "connect"> {
+  connectPublisher(): Publisher;
+}
+
+/** Options of {@link Camera}. */
+export interface CameraOptions {
+  width: number;
+  height: number;
+  /** Frames per second the camera aims for. */
+  fps: number;
+  /** Initial exposure, milliseconds. Default 20. */
+  exposureMs?: number;
+  /** Micrometres of sample per pixel. Default 0.5. */
+  pixelSize?: number;
+  /** Registry name of the plugin whose requests the camera obeys. Default "AcquisitionController". */
+  controller?: string;
+}
+
+/**
+ * A simulated 16-bit camera looking at fluorescent beads on the stage.
+ *
+ * Registered as `Camera`: `sigAcquisitionStarted(frames)`,
+ * `sigAcquisitionStopped(sent, error?)` and `sigExposureChanged(ms)`. Frames
+ * go out on `camera/frames` as {@link FrameMessage}s; every send is awaited,
+ * so a burst never outruns the socket and nothing is dropped on our side.
+ */
+export class Camera {
+  /** An acquisition of `frames` frames has started. */
+  readonly sigAcquisitionStarted = new Signal<[frames: number]>();
+  /** The acquisition is over; `sent` frames published in the session so far; `error` if it failed. */
+  readonly sigAcquisitionStopped = new Signal<[sent: number, error?: Error]>();
+  /** The exposure is now `ms` milliseconds. */
+  readonly sigExposureChanged = new Signal<[ms: number]>();
+
+  private readonly scene: BeadScene;
+  private readonly pixels: Uint16Array;
+  private publisher: Publisher | undefined;
+  private exposureMs: number;
+  private stagePosition: [x: number, y: number] = [0, 0];
+  private sent = 0;
+  private acquisition: Promise<void> | undefined;
+  private stopRequested = false;
+
+  constructor(
+    private readonly bus: CameraBus,
+    private readonly options: CameraOptions,
+  ) {
+    this.scene = new BeadScene({ width: options.width, height: options.height });
+    this.pixels = new Uint16Array(options.width * options.height);
+    this.exposureMs = options.exposureMs ?? 20;
+  }
+
+  registrationPhase(): void {
+    this.bus.registerSignals(this, { name: "Camera" });
+  }
+
+  connectionPhase(): void {
+    this.publisher = this.bus.connectPublisher();
+    // The slide sits on the stage: what the camera sees follows the stage.
+    this.bus.connect("Stage", "sigPositionChanged", this.onStageMoved);
+    const controller = this.options.controller ?? "AcquisitionController";
+    this.bus.connect(controller, "sigAcquisitionRequested", this.start);
+    this.bus.connect(controller, "sigStopRequested", this.stop);
+    this.bus.connect(controller, "sigExposureRequested", this.setExposure);
+  }
+
+  /** Starts acquiring `frames` frames (until {@link Camera.stop} when omitted). */
+  @slot
+  start(frames = Infinity): void {
+    if (this.acquisition) throw new Error("Camera: an acquisition is already running");
+    this.stopRequested = false;
+    this.acquisition = this.acquire(frames).finally(() => (this.acquisition = undefined));
+  }
+
+  /** Stops the running acquisition after the frame in progress. */
+  @slot
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  @slot
+  setExposure(ms: number): void {
+    if (!(ms > 0)) throw new RangeError(`Camera: exposure must be positive, got ${ms}`);
+    this.exposureMs = ms;
+    this.sigExposureChanged.emit(ms);
+  }
+
+  @slot({ private: true })
+  onStageMoved(x: number, y: number): void {
+    this.stagePosition = [x, y];
+  }
+
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.acquisition;
+    this.publisher?.close();
+  }
+
+  private async acquire(frames: number): Promise<void> {
+    const publisher = this.publisher;
+    if (!publisher) throw new Error("Camera: start() before the connection phase");
+    const { width, height, fps, pixelSize = 0.5 } = this.options;
+    let failure: Error | undefined;
+    this.sigAcquisitionStarted.emit(frames);
+    try {
+      await publisher.send(CAMERA_STATUS_TOPIC, {
+        acquiring: true,
+        sent: this.sent,
+      } satisfies CameraStatus);
+      const start = performance.now();
+      for (let n = 0; n < frames && !this.stopRequested; n++) {
+        // Pace against the start time, so timer jitter does not accumulate.
+        const wait = start + (n * 1000) / fps - performance.now();
+        if (wait > 1) await delay(wait);
+        const [x, y] = this.stagePosition;
+        this.scene.render(x / pixelSize, y / pixelSize, this.exposureMs, this.pixels);
+        const message: FrameMessage = {
+          seq: this.sent,
+          timestamp: wallClock(),
+          exposureMs: this.exposureMs,
+          position: [x, y],
+          frame: ndarray(this.pixels, [height, width]),
+        };
+        await publisher.send(FRAMES_TOPIC, message);
+        this.sent++;
+      }
+      await publisher.send(CAMERA_STATUS_TOPIC, {
+        acquiring: false,
+        sent: this.sent,
+      } satisfies CameraStatus);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    this.sigAcquisitionStopped.emit(this.sent, failure);
+  }
+}
