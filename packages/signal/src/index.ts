@@ -25,3 +25,5 @@ export type {
 } from "./signal.js";
 export { isSignal, sender, Signal } from "./signal.js";
 export { signalsOf } from "./signals-of.js";
+export type { DebounceOptions, RateLimited, ThrottleOptions } from "./timing.js";
+export { debounced, throttled } from "./timing.js";

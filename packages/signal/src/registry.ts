@@ -126,7 +126,8 @@ class RegistryConnection implements Connection {
     } else {
       // A signal from another copy of this package: only its public API is known.
       const foreign = signal as AnySignal;
-      foreign.connect(this.slot, options);
+      // The slot is untyped here, so which overload applies does not matter.
+      foreign.connect(this.slot, options as ConnectOptions & { maxArgs: number });
       this.foreign = foreign;
     }
     this.state = "connected";

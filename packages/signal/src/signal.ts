@@ -77,11 +77,15 @@ export type Take<
   ? T
   : Acc["length"] extends N
     ? Acc
-    : T extends [infer Head, ...infer Rest]
-      ? Take<Rest, N, [...Acc, Head]>
-      : T extends [(infer Head)?, ...infer Rest]
-        ? Take<Rest, N, [...Acc, Head?]>
-        : Acc;
+    : T extends readonly []
+      ? Acc
+      : T extends [infer Head, ...infer Rest]
+        ? Take<Rest, N, [...Acc, Head]>
+        : number extends T["length"]
+          ? [...Acc, ...T]
+          : T extends [(infer Head)?, ...infer Rest]
+            ? Take<Rest, N, [...Acc, Head?]>
+            : Acc;
 
 /**
  * A signal of any payload: what a look-up by name returns, since names are only
@@ -227,7 +231,10 @@ export class Signal<Args extends unknown[] = []> {
     slot: F,
     options: ConnectOptions & { maxArgs: N },
   ): F;
-  connect<F extends (...args: Args) => unknown>(slot: F, options?: ConnectOptions): F;
+  connect<F extends (...args: Args) => unknown>(
+    slot: F,
+    options?: ConnectOptions & { maxArgs?: undefined },
+  ): F;
   connect(
     slot: (...args: never[]) => unknown,
     options?: ConnectOptions,
@@ -270,7 +277,10 @@ export class Signal<Args extends unknown[] = []> {
     const outer = current;
     current = this as AnySignal;
     let errors: unknown[] | undefined;
-    for (const link of links) {
+    // An indexed loop: measurably faster than for-of for one slot, the common case.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
       try {
         const result: unknown = link.slot.apply(link.thisArg, args as unknown as never[]);
         if (result !== undefined && isThenable(result)) this.#watch(result, link);

@@ -1,0 +1,2 @@
+export type { SpyWaitOptions } from "./signal-spy.js";
+export { SignalSpy } from "./signal-spy.js";
