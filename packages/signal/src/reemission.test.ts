@@ -74,3 +74,29 @@ describe("re-emission policy", () => {
     expect(seen).toEqual([3]);
   });
 });
+
+describe("re-emission policy with emitAsync", () => {
+  it("latest-only: a nested emission during emitAsync is delivered, never left behind", async () => {
+    const signal = new Signal<[number]>({ reemission: "latest-only" });
+    const seen: number[] = [];
+    signal.connect((x) => {
+      seen.push(x);
+      if (x === 1) signal.emit(2);
+    });
+    await signal.emitAsync(1);
+    signal.emit(3);
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it("queued: a nested emission during emitAsync runs after it, in order", async () => {
+    const signal = new Signal<[number]>({ reemission: "queued" });
+    const seen: string[] = [];
+    signal.connect((x) => {
+      seen.push(`a${x}`);
+      if (x === 1) void signal.emitAsync(2);
+    });
+    signal.connect((x) => seen.push(`b${x}`));
+    await signal.emitAsync(1);
+    expect(seen).toEqual(["a1", "b1", "a2", "b2"]);
+  });
+});

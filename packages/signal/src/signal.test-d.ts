@@ -1,5 +1,6 @@
-import type { Take } from "./index.js";
-import { Signal } from "./index.js";
+import type { AnySignal, Take } from "./index.js";
+import { debounced, sender, Signal, throttled } from "./index.js";
+import { SignalSpy } from "./testing/index.js";
 
 type Equal<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -78,3 +79,33 @@ void signal.emitAsync(1);
 signal.resume(([a, la], [b, lb]) => [a + b, la + lb]);
 // @ts-expect-error the reducer must return a payload
 signal.resume(([a], [b]) => [a + b]);
+
+// Any typed signal is usable where an untyped one is expected.
+const anySignal: AnySignal = signal;
+const unknownSignal: Signal<unknown[]> = signal;
+void [anySignal, unknownSignal];
+
+// Rate-limited slots keep the slot's parameter types.
+const throttledSlot = signal.connect(throttled((x: number, label: string) => [x, label], 100));
+throttledSlot.cancel();
+throttledSlot(1, "one");
+// @ts-expect-error a rate-limited slot is called like the original
+throttledSlot("one");
+// @ts-expect-error a rate-limited slot must match the signal like any slot
+signal.connect(debounced((x: string) => x, 100));
+// @ts-expect-error leading is a boolean
+throttled(() => 0, 10, { leading: "yes" });
+
+// SignalSpy records typed payloads.
+const spy = new SignalSpy(signal);
+const calls: readonly [x: number, label: string][] = spy.calls;
+void spy.wait({ timeoutMs: 10, count: 2 }).then(([x]) => x.toFixed());
+// @ts-expect-error the recorded payloads are typed
+const wrong: readonly [string][] = spy.calls;
+void [calls, wrong];
+
+// sender() is an untyped signal, or undefined outside an emission.
+const current = sender();
+// @ts-expect-error may be undefined
+current.emit();
+current?.emit(1, "anything");

@@ -295,17 +295,13 @@ export class Signal<Args extends unknown[] = []> {
   /**
    * Like {@link Signal.emit}, but waits for every slot's promise, and rejects
    * with one {@link EmitError} carrying every thrown error and rejection.
-   * Always dispatches at once, whatever the re-emission policy; while blocked
-   * it resolves at once, while paused it buffers like `emit`.
+   * Blocking, pausing and the re-emission policy apply as for `emit`; an
+   * emission they drop, buffer or queue resolves at once (what a queued one
+   * throws surfaces from the emission that runs it).
    */
   async emitAsync(...args: Args): Promise<void> {
-    if (this.blocked) return;
-    if (this.paused) {
-      this.#buffer.push(args);
-      return;
-    }
     const pending: PromiseLike<unknown>[] = [];
-    const errors = this.#run(args, pending, undefined) ?? [];
+    const errors = this.#emitSlow(args, pending) ?? [];
     const settled = await Promise.allSettled(pending);
     for (const outcome of settled) if (outcome.status === "rejected") errors.push(outcome.reason);
     if (errors.length > 0) throw new EmitError(errors, this.#name);
