@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Options } from "msgpackr";
 import { Packr, Unpackr, addExtension } from "msgpackr";
 import { DecodeError, EncodeError } from "./decode-error.js";
+import type { HeldBody, Marker } from "./assemble.js";
+import { assemble, concat } from "./assemble.js";
 import { canonicalizeIntegers } from "./integers.js";
 import type { NDArray } from "./ndarray.js";
 import { NDArrayValue, wireBytes } from "./ndarray.js";
@@ -31,20 +33,30 @@ export interface CodecOptions {
    * default), or nil (`"nil"`, as for `undefined`).
    */
   functions?: "error" | "nil";
+  /**
+   * Whether NDArray bodies of 64 KiB or more are placed at an offset of the
+   * message that is a multiple of their element size, so that
+   * {@link asNDArray} on the receiving side can view them without a copy
+   * (default `true`). The padding is made by writing one or two headers in
+   * front of the body in a longer form, which every MessagePack reader
+   * accepts. `false` writes the shortest form everywhere, byte for byte what
+   * Python's msgpack writes.
+   */
+  alignArrays?: boolean;
 }
 
-/**
- * Body size from which {@link Codec.encodeChunks} hands an NDArray's memory out
- * as its own chunk instead of copying it.
- * @internal
- */
+/** Body size from which `encodeChunks` hands an NDArray's memory out as its own chunk. */
 const CHUNK_THRESHOLD = 4096;
 
+/** Body size from which NDArrays are aligned; smaller ones cost little to copy. */
+const ALIGN_THRESHOLD = 65536;
+
 /**
- * Set only while `encodeChunks` runs (encoding is synchronous): big NDArrays are
- * written as a marker and collected here instead of being copied.
+ * Set only while an encoder call runs (encoding is synchronous): NDArray bodies
+ * of `threshold` bytes or more are written as a 16-byte marker and held here,
+ * to be spliced back without a second copy of their memory.
  */
-let chunking: { bodies: Uint8Array[] } | undefined;
+let holding: { threshold: number; align: boolean; bodies: HeldBody[] } | undefined;
 
 /** A per-process random prefix, so a marker never equals user data by accident. */
 const markerPrefix = randomBytes(12);
@@ -57,11 +69,15 @@ addExtension({
   Class: NDArrayValue,
   write(array: NDArray): unknown {
     const bytes = wireBytes(array);
-    if (chunking !== undefined && bytes.byteLength >= CHUNK_THRESHOLD) {
+    if (holding !== undefined && bytes.byteLength >= holding.threshold) {
       const marker = new Uint8Array(16);
       marker.set(markerPrefix);
-      new DataView(marker.buffer).setUint32(12, chunking.bodies.length);
-      chunking.bodies.push(bytes);
+      new DataView(marker.buffer).setUint32(12, holding.bodies.length);
+      holding.bodies.push({
+        bytes,
+        itemSize: array.data.BYTES_PER_ELEMENT,
+        align: holding.align && bytes.byteLength >= ALIGN_THRESHOLD,
+      });
       return [marker, array.dtype, array.shape];
     }
     return [bytes, array.dtype, array.shape];
@@ -89,10 +105,12 @@ export class Codec {
   readonly #unpackr: Unpackr;
   readonly #maxInputBytes: number;
   readonly #maxDepth: number;
+  readonly #align: boolean;
 
   constructor(options: CodecOptions = {}) {
     this.#maxInputBytes = options.maxInputBytes ?? Infinity;
     this.#maxDepth = options.maxDepth ?? 256;
+    this.#align = options.alignArrays ?? true;
     const functions = options.functions ?? "error";
     const common = {
       useRecords: false,
@@ -134,14 +152,13 @@ export class Codec {
    * @throws EncodeError for a value MessagePack cannot express.
    */
   encode(value: unknown): Uint8Array {
-    let bytes: Uint8Array;
-    try {
-      bytes = this.#packr.pack(value);
-    } catch (error) {
-      throw asEncodeError(error);
+    if (!this.#align) {
+      const bytes = this.#pack(value);
+      canonicalizeIntegers(bytes);
+      return bytes;
     }
-    canonicalizeIntegers(bytes);
-    return bytes;
+    const chunks = this.#encodeHolding(value, ALIGN_THRESHOLD);
+    return chunks.length === 1 ? chunks[0]! : concat(chunks);
   }
 
   /**
@@ -159,43 +176,47 @@ export class Codec {
    * @example
    * ```ts
    * const chunks = codec.encodeChunks({ seq, frame: ndarray(pixels, [512, 512]) });
-   * // chunks[1] is a view of pixels.buffer; Buffer.concat(chunks) equals codec.encode(...)
+   * // [header, pixels' own bytes, dtype and shape]; Buffer.concat(chunks) equals codec.encode(...)
    * ```
    */
   encodeChunks(value: unknown): Uint8Array[] {
-    const state = { bodies: [] as Uint8Array[] };
-    let bytes: Uint8Array;
-    const outer = chunking;
-    chunking = state;
+    return this.#encodeHolding(value, CHUNK_THRESHOLD);
+  }
+
+  #pack(value: unknown): Uint8Array {
     try {
-      bytes = this.#packr.pack(value);
+      return this.#packr.pack(value);
     } catch (error) {
       throw asEncodeError(error);
+    }
+  }
+
+  /** Encodes with large NDArray bodies held out, then splices them back as chunks. */
+  #encodeHolding(value: unknown, threshold: number): Uint8Array[] {
+    const state = { threshold, align: this.#align, bodies: [] as HeldBody[] };
+    const outer = holding;
+    holding = state;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#pack(value);
     } finally {
-      chunking = outer;
+      holding = outer;
     }
-    const markers: number[] = [];
-    canonicalizeIntegers(bytes, (body) => {
-      if (isMarker(bytes, body)) markers.push(body);
-    });
-    if (markers.length === 0) return [bytes];
-    const chunks: Uint8Array[] = [];
-    let from = 0;
-    for (const body of markers) {
-      const index = new DataView(bytes.buffer, bytes.byteOffset + body + 12, 4).getUint32(0);
-      const real = state.bodies[index]!;
-      // The marker is "c4 10 <16 bytes>": replace header and marker by the real
-      // bin header, then the array's own memory.
-      const head = bytes.subarray(from, body - 2);
-      const header = binHeader(real.byteLength);
-      const joined = new Uint8Array(head.byteLength + header.byteLength);
-      joined.set(head);
-      joined.set(header, head.byteLength);
-      chunks.push(joined, real);
-      from = body + 16;
-    }
-    if (from < bytes.byteLength) chunks.push(bytes.subarray(from));
-    return chunks;
+    const markers: Marker[] = [];
+    canonicalizeIntegers(
+      bytes,
+      state.bodies.length === 0
+        ? undefined
+        : (body, before) => {
+            if (isMarker(bytes, body)) {
+              const index = new DataView(bytes.buffer, bytes.byteOffset + body + 12, 4).getUint32(
+                0,
+              );
+              markers.push({ body, before, index });
+            }
+          },
+    );
+    return markers.length === 0 ? [bytes] : assemble(bytes, markers, state.bodies);
   }
 
   /**
@@ -230,14 +251,6 @@ export class Codec {
 function isMarker(bytes: Uint8Array, body: number): boolean {
   for (let i = 0; i < 12; i++) if (bytes[body + i] !== markerPrefix[i]) return false;
   return true;
-}
-
-function binHeader(length: number): Uint8Array {
-  if (length < 0x100) return Uint8Array.of(0xc4, length);
-  if (length < 0x10000) return Uint8Array.of(0xc5, length >> 8, length & 0xff);
-  const header = Uint8Array.of(0xc6, 0, 0, 0, 0);
-  new DataView(header.buffer).setUint32(1, length);
-  return header;
 }
 
 function asEncodeError(error: unknown): EncodeError {

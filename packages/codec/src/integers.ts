@@ -7,14 +7,25 @@
  *
  * `data` must be well-formed MessagePack (it is the encoder's own output): the
  * walk only skips over bodies, without checking anything. `onBin16` sees the
- * offset of every 16-byte bin body (where `encodeChunks` looks for its markers).
+ * offset of every 16-byte bin body (where the encoder looks for its markers)
+ * and the start of the token two before it (before the array header).
  * @internal
  */
-export function canonicalizeIntegers(data: Uint8Array, onBin16?: (body: number) => void): void {
+export function canonicalizeIntegers(
+  data: Uint8Array,
+  onBin16?: (body: number, before: number) => void,
+): void {
   const end = data.length;
   let view: DataView | undefined;
   let pos = 0;
+  // Starts of the tokens before this one: for a marker, its array header and the token before that.
+  let previous = -1;
+  let beforePrevious = -1;
+  let start = -1;
   while (pos < end) {
+    beforePrevious = previous;
+    previous = start;
+    start = pos;
     const token = data[pos++]!;
     if (token < 0xc0 ? token < 0xa0 : token >= 0xe0) continue; // fixint, fixmap, fixarray
     if (token < 0xc0) {
@@ -23,7 +34,8 @@ export function canonicalizeIntegers(data: Uint8Array, onBin16?: (body: number) 
     }
     switch (token) {
       case 0xc4:
-        if (onBin16 !== undefined && data[pos] === 16) onBin16(pos + 1);
+        if (onBin16 !== undefined && data[pos] === 16 && previous === start - 1)
+          onBin16(pos + 1, beforePrevious);
         pos += 1 + data[pos]!;
         break;
       case 0xd9:

@@ -1,0 +1,161 @@
+/** An NDArray body held out of the encoded bytes, in place of a marker. @internal */
+export interface HeldBody {
+  readonly bytes: Uint8Array;
+  readonly itemSize: number;
+  /** Whether to pad so the body starts at a multiple of its element size (up to 8). */
+  readonly align: boolean;
+}
+
+/** A marker bin found in the encoded bytes. @internal */
+export interface Marker {
+  /** Offset of the 16 marker bytes (after `c4 10`). */
+  readonly body: number;
+  /** Start of the token before the NDArray's array header, or -1. */
+  readonly before: number;
+  /** Which held body it stands for. */
+  readonly index: number;
+}
+
+const arrayHeaders = [
+  Uint8Array.of(0x93),
+  Uint8Array.of(0xdc, 0, 3),
+  Uint8Array.of(0xdd, 0, 0, 0, 3),
+];
+
+/**
+ * Splices held bodies back in place of their markers and returns the message as
+ * chunks: copies of the small stretches in between, and each body itself.
+ *
+ * Where a body asks for alignment, two headers in front of it are written in a
+ * longer form that every MessagePack reader accepts: the NDArray's own array
+ * header (+0, +2 or +4 bytes) and, for odd padding, the token before it when
+ * that is a fixint, fixstr, fixarray or fixmap. MessagePack has no padding
+ * byte, and the bin header of a large body has only one form, so this is the
+ * only way to move the body without changing the value.
+ * @internal
+ */
+export function assemble(
+  bytes: Uint8Array,
+  markers: readonly Marker[],
+  bodies: readonly HeldBody[],
+): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let from = 0;
+  let written = 0;
+  for (const { body, before, index } of markers) {
+    const held = bodies[index]!;
+    const arrayAt = body - 3; // 0x93, then c4 10 and the 16 marker bytes
+    const bin = binHeader(held.bytes.byteLength);
+    let pieces: Uint8Array[] = [bytes.subarray(from, arrayAt), arrayHeaders[0]!];
+    const alignment = Math.min(held.itemSize, 8);
+    const base = written + (arrayAt - from) + 1 + bin.byteLength;
+    if (held.align && base % alignment !== 0) {
+      const need = (alignment - (base % alignment)) % alignment;
+      const widenings = before >= from ? widen(bytes, before) : [];
+      const choice = choose(need, alignment, widenings);
+      if (choice !== undefined) {
+        const [token, arrayPad] = choice;
+        pieces =
+          token === undefined
+            ? [bytes.subarray(from, arrayAt)]
+            : [
+                bytes.subarray(from, before),
+                token.header,
+                bytes.subarray(before + token.replaces, arrayAt),
+              ];
+        pieces.push(arrayHeaders[arrayPad / 2]!);
+      }
+    }
+    pieces.push(bin);
+    const head = concat(pieces);
+    chunks.push(head, held.bytes);
+    written += head.byteLength + held.bytes.byteLength;
+    from = body + 16;
+  }
+  if (from < bytes.byteLength) chunks.push(bytes.subarray(from));
+  return chunks;
+}
+
+/** One bigger form of a token's header: `header` replaces its first `replaces` bytes. */
+interface Widening {
+  readonly header: Uint8Array;
+  readonly replaces: number;
+  readonly grows: number;
+}
+
+/** The longer forms of the token at `at`, if it is one that has them. */
+function widen(bytes: Uint8Array, at: number): Widening[] {
+  const token = bytes[at]!;
+  if (token <= 0x7f) {
+    return [
+      { header: Uint8Array.of(0xcc, token), replaces: 1, grows: 1 },
+      { header: Uint8Array.of(0xcd, 0, token), replaces: 1, grows: 2 },
+      { header: Uint8Array.of(0xce, 0, 0, 0, token), replaces: 1, grows: 4 },
+    ];
+  }
+  if (token >= 0xe0) {
+    return [
+      { header: Uint8Array.of(0xd0, token), replaces: 1, grows: 1 },
+      { header: Uint8Array.of(0xd1, 0xff, token), replaces: 1, grows: 2 },
+      { header: Uint8Array.of(0xd2, 0xff, 0xff, 0xff, token), replaces: 1, grows: 4 },
+    ];
+  }
+  if (token >= 0xa0 && token <= 0xbf) {
+    const length = token & 0x1f;
+    return [
+      { header: Uint8Array.of(0xd9, length), replaces: 1, grows: 1 },
+      { header: Uint8Array.of(0xda, 0, length), replaces: 1, grows: 2 },
+      { header: Uint8Array.of(0xdb, 0, 0, 0, length), replaces: 1, grows: 4 },
+    ];
+  }
+  if (token >= 0x80 && token <= 0x9f) {
+    const count = token & 0x0f;
+    const [b16, b32] = token < 0x90 ? [0xde, 0xdf] : [0xdc, 0xdd];
+    return [
+      { header: Uint8Array.of(b16, 0, count), replaces: 1, grows: 2 },
+      { header: Uint8Array.of(b32, 0, 0, 0, count), replaces: 1, grows: 4 },
+    ];
+  }
+  return [];
+}
+
+/** The smallest padding reaching `need` (mod `alignment`): a token widening and an array-header pad of 0, 2 or 4. */
+function choose(
+  need: number,
+  alignment: number,
+  widenings: readonly Widening[],
+): [Widening | undefined, number] | undefined {
+  let best: [Widening | undefined, number] | undefined;
+  let bestSize = Infinity;
+  for (const token of [undefined, ...widenings]) {
+    for (const arrayPad of [0, 2, 4]) {
+      const size = (token?.grows ?? 0) + arrayPad;
+      if (size % alignment === need && size < bestSize) {
+        best = [token, arrayPad];
+        bestSize = size;
+      }
+    }
+  }
+  return best;
+}
+
+function binHeader(length: number): Uint8Array {
+  if (length < 0x100) return Uint8Array.of(0xc4, length);
+  if (length < 0x10000) return Uint8Array.of(0xc5, length >> 8, length & 0xff);
+  const header = Uint8Array.of(0xc6, 0, 0, 0, 0);
+  new DataView(header.buffer).setUint32(1, length);
+  return header;
+}
+
+/** The pieces joined into one new buffer. @internal */
+export function concat(pieces: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const piece of pieces) length += piece.byteLength;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.byteLength;
+  }
+  return out;
+}
