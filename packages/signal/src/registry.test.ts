@@ -281,3 +281,24 @@ describe("signalsOf", () => {
     expect(signalsOf({}).size).toBe(0);
   });
 });
+
+describe("Connection state", () => {
+  it("reports a connection undone elsewhere as not connected", () => {
+    const registry = new SignalRegistry();
+    const emitter = new Emitter();
+    registry.registerSignals(emitter);
+    const once = registry.connect("Emitter", "sigSender", () => {}, { once: true });
+    const slot = (): void => {};
+    const plain = registry.connect("Emitter", "sigSender", slot);
+    emitter.sigSender.emit(1);
+    expect(once.connected).toBe(false);
+    expect(plain.connected).toBe(true);
+    emitter.sigSender.disconnect(slot);
+    expect(plain.connected).toBe(false);
+    // Registering again neither revives nor breaks them.
+    registry.registerSignals(emitter);
+    expect(once.connected).toBe(false);
+    expect(plain.connected).toBe(false);
+    plain.disconnect();
+  });
+});

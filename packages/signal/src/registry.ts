@@ -237,6 +237,11 @@ export class SignalRegistry {
     entry.view = undefined;
     this.#logger.debug(`Registered ${found.size} signal(s) of ${name}.`);
     for (const connection of [...this.#connections]) {
+      // Forget connections undone behind the registry's back (once, disconnect, disconnectReceiver).
+      if (connection.state === "connected" && !connection.connected) {
+        connection.state = "closed";
+        this.#connections.delete(connection);
+      }
       if (connection.pending && connection.name === name) {
         const signal = entry.signals.get(connection.signalName);
         if (signal !== undefined) this.#attach(connection, signal);
