@@ -3,6 +3,7 @@ import * as zmq from "zeromq";
 import type { BenchCase, BenchRow } from "../case.js";
 import { loadBus, loadVirtual } from "../bus/load.js";
 import { startRawProxy } from "../raw/proxy.js";
+import { sendLossless } from "../raw/send.js";
 import { collectGarbage, deferred, now, waitFor } from "../util/timing.js";
 import { settingsOf } from "./settings.js";
 
@@ -50,14 +51,14 @@ async function rawFleet(peers: number): Promise<Fleet> {
       while (probed.size < peers) {
         await Promise.all(
           publishers.map((publisher, index) =>
-            probed.has(index) ? undefined : publisher.send([topicOf(index), ""]),
+            probed.has(index) ? undefined : sendLossless(publisher, [topicOf(index), ""]),
           ),
         );
         await new Promise((r) => setTimeout(r, 1));
       }
     },
     send(index, seq) {
-      return publishers[index]!.send([topicOf(index), JSON.stringify({ seq, t: now() })]);
+      return sendLossless(publishers[index]!, [topicOf(index), JSON.stringify({ seq, t: now() })]);
     },
     start(callback) {
       onMessage = callback;

@@ -2,6 +2,7 @@ import * as zmq from "zeromq";
 
 import type { StreamSubject } from "../stream.js";
 import { startRawProxy } from "./proxy.js";
+import { sendLossless } from "./send.js";
 
 /** How raw messages are built and read: the baseline's own "codec". */
 export interface RawPayload {
@@ -44,12 +45,13 @@ export async function rawSubject(options: {
       // Raw zeromq.js has no readiness signal: send probes until every
       // subscriber has seen one, so the timed part never races subscription.
       while (probed.size < receivers) {
-        await publisher.send([topic, probe]);
+        await sendLossless(publisher, [topic, probe]);
         await new Promise((r) => setTimeout(r, 1));
       }
     },
     send(seq) {
-      return publisher.send([topic, payload.body(seq)]);
+      const frames = [topic, payload.body(seq)];
+      return noDrop ? sendLossless(publisher, frames) : publisher.send(frames);
     },
     start(onMessage) {
       for (const subscriber of subscribers) {
