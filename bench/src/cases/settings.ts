@@ -25,7 +25,7 @@ const full: Settings = {
   frames: { count: 2_000, warmup: 200, rounds: 3 },
   latency: { count: 5_000, warmup: 500, rate: 1_000 },
   fanout: { count: 50_000, warmup: 5_000, subscribers: [1, 4, 16] },
-  signals: { emits: 3_000_000, rounds: 5 },
+  signals: { emits: 10_000_000, rounds: 5 },
   memory: { peers: 64, messages: 1_000_000, warmup: 100_000 },
 };
 
