@@ -20,6 +20,12 @@ const viewer = new Viewer(
   data.options,
 );
 listen(() => viewer.shutdown());
+if (!parentPort) {
+  // Ctrl-C reaches every process of the terminal; the session decides when we stop.
+  process.on("SIGINT", () => undefined);
+  // ... unless the session itself is gone.
+  process.on("disconnect", () => viewer.shutdown());
+}
 try {
   viewer.connectionPhase();
   await viewer.ready();

@@ -98,9 +98,11 @@ export class Viewer {
   }
 
   private async run(subscriber: Subscriber): Promise<ViewerReport> {
+    let complete = false;
     for await (const message of subscriber) {
       this.handle(message);
-      if (this.cameraIdle && this.scanFrames !== undefined && this.sent >= this.scanFrames) break;
+      complete = this.cameraIdle && this.scanFrames !== undefined && this.sent >= this.scanFrames;
+      if (complete) break;
     }
     const figures = this.stats.summary(this.sent);
     let png: string | null = null;
@@ -109,8 +111,11 @@ export class Viewer {
       const { pixels, width, height } = this.last;
       await writePng(png, pixels, width, height, this.options.pngDepth);
     }
+    const frames = complete
+      ? `${figures.received}/${this.sent} frames`
+      : `interrupted after ${figures.received} frames`;
     this.display.end(
-      `Viewer (${this.options.label}): ${figures.received}/${this.sent} frames, ` +
+      `Viewer (${this.options.label}): ${frames}, ` +
         figuresText(figures, this.display.colors) +
         (png ? `, saved ${png}` : ""),
     );
@@ -123,12 +128,12 @@ export class Viewer {
     };
   }
 
-  private state(now: number): DisplayState {
+  private state(): DisplayState {
     return {
       done: this.stats.received,
       total: this.progress?.frames ?? 0,
       tile: this.progress ? `${this.progress.tile}/${this.progress.tiles}` : "?",
-      figures: this.stats.live(now),
+      figures: this.stats.live(),
     };
   }
 
@@ -146,14 +151,14 @@ export class Viewer {
         const [height = 0, width = 0] = frame.shape;
         this.last = { pixels: frame.data as Uint16Array, width, height };
         this.stats.record(value.seq, frame.data.byteLength, value.timestamp, now);
-        this.display.update(this.state(now), this.last);
+        this.display.update(this.state(), this.last);
         break;
       }
       case CAMERA_STATUS_TOPIC: {
         const status = message.value as CameraStatus;
         this.sent = status.sent;
         this.cameraIdle = !status.acquiring;
-        if (this.cameraIdle) this.display.tileDone(this.state(wallClock()));
+        if (this.cameraIdle) this.display.tileDone(this.state());
         break;
       }
       case SCAN_PROGRESS_TOPIC:

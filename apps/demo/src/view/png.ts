@@ -1,7 +1,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { PNG } from "pngjs";
-import { contrastRange } from "./preview.js";
+import { contrastRange, displayLevel } from "./preview.js";
 
 /** Bits per pixel of a saved frame: 16 keeps the camera's counts, 8 is auto-contrasted for viewing. */
 export type PngDepth = 8 | 16;
@@ -9,7 +9,8 @@ export type PngDepth = 8 | 16;
 /**
  * Encodes a 16-bit greyscale frame as a PNG. With `depth` 16 the counts are
  * stored as they are (scientific use); with 8 they are stretched between the
- * 0.5% and 99.9% quantiles, so the beads show up in any image viewer.
+ * 0.5% and 99.9% quantiles (see {@link displayLevel}), so the beads show up in
+ * any image viewer.
  */
 export function encodePng(
   pixels: Uint16Array,
@@ -28,7 +29,7 @@ export function encodePng(
     const [lo, hi] = contrastRange(pixels);
     const bytes = Buffer.alloc(width * height);
     for (let i = 0; i < pixels.length; i++) {
-      bytes[i] = Math.min(255, Math.max(0, Math.round(((pixels[i]! - lo) * 255) / (hi - lo))));
+      bytes[i] = Math.round(255 * displayLevel(pixels[i]!, lo, hi));
     }
     png.data = bytes;
   }

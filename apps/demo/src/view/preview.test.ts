@@ -1,4 +1,10 @@
-import { contrastRange, detectPalette, downsample, renderPreview } from "./preview.js";
+import {
+  contrastRange,
+  detectPalette,
+  displayLevel,
+  downsample,
+  renderPreview,
+} from "./preview.js";
 
 describe("downsample", () => {
   it("averages blocks of pixels", () => {
@@ -32,6 +38,16 @@ describe("contrastRange", () => {
   });
 });
 
+describe("displayLevel", () => {
+  it("maps the range to 0..1 with a square-root stretch, clamping outside it", () => {
+    expect(displayLevel(100, 100, 200)).toBe(0);
+    expect(displayLevel(125, 100, 200)).toBe(0.5);
+    expect(displayLevel(200, 100, 200)).toBe(1);
+    expect(displayLevel(50, 100, 200)).toBe(0);
+    expect(displayLevel(900, 100, 200)).toBe(1);
+  });
+});
+
 describe("renderPreview", () => {
   // 3 columns, 4 pixel rows: black, mid grey, white columns.
   const image = Float32Array.from([0, 50, 100, 0, 50, 100, 0, 50, 100, 0, 50, 100]);
@@ -53,7 +69,8 @@ describe("renderPreview", () => {
 
   it("has no escape sequences in ascii mode", () => {
     const lines = renderPreview(image, 3, 4, "ascii", [0, 100]);
-    expect(lines).toEqual([" +@", " +@"]);
+    // Mid grey is sqrt(0.5) = 0.71 after the stretch: the 7th of 10 characters.
+    expect(lines).toEqual([" *@", " *@"]);
   });
 });
 

@@ -44,6 +44,15 @@ export function contrastRange(
   return [lo, Math.max(at(high), lo + 1)];
 }
 
+/**
+ * Grey level (0..1) of `value` between `lo` and `hi`, with a square-root
+ * stretch: dim beads and the background's shot noise stay visible next to
+ * bright beads, as on a microscope's live display.
+ */
+export function displayLevel(value: number, lo: number, hi: number): number {
+  return Math.sqrt(Math.min(1, Math.max(0, (value - lo) / (hi - lo))));
+}
+
 const ASCII_RAMP = " .:-=+*#%@";
 const UPPER_HALF = "\u2580";
 const RESET = "\x1b[0m";
@@ -62,7 +71,7 @@ export function renderPreview(
   range = contrastRange(image),
 ): string[] {
   const [lo, hi] = range;
-  const level = (v: number) => Math.min(1, Math.max(0, (v - lo) / (hi - lo)));
+  const level = (v: number) => displayLevel(v, lo, hi);
   const lines: string[] = [];
   for (let r = 0; r + 1 < rows; r += 2) {
     let line = "";

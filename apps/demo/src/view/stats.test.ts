@@ -27,12 +27,14 @@ describe("StreamStats", () => {
     expect(stats.received).toBe(3);
   });
 
-  it("measures rate and throughput between the first and last receipt", () => {
+  it("measures the frame rate while streaming, ignoring pauses", () => {
     const stats = new StreamStats();
-    // 31 frames of 1 MB, 1/30 s apart: 30 intervals in one second.
-    for (let seq = 0; seq <= 30; seq++)
-      stats.record(seq, 1e6, (seq * 1000) / 30, (seq * 1000) / 30 + 5);
-    const summary = stats.summary(31);
+    // Two bursts of 1 MB frames at 30 fps, with a 2 s pause between them.
+    for (let seq = 0; seq < 40; seq++) {
+      const at = (seq * 1000) / 30 + (seq >= 20 ? 2000 : 0);
+      stats.record(seq, 1e6, at, at + 5);
+    }
+    const summary = stats.summary(40);
     expect(summary.fps).toBeCloseTo(30, 6);
     expect(summary.mbps).toBeCloseTo(30, 6);
   });
@@ -48,13 +50,17 @@ describe("StreamStats", () => {
     expect(stats.summary().p99).toBe(99);
   });
 
-  it("gives live figures over the last second only", () => {
+  it("gives live figures over the most recent frames", () => {
     const stats = new StreamStats();
-    for (let seq = 0; seq < 50; seq++) stats.record(seq, 2e6, seq * 100, seq * 100);
-    // Frames received at 4000..4900 ms are within a second of 4900 ms.
-    const live = stats.live(4900);
-    expect(live.fps).toBe(11);
-    expect(live.mbps).toBe(22);
+    // 300 frames at 10 fps, then 300 at 50 fps: the live window sees only the latter.
+    let at = 0;
+    for (let seq = 0; seq < 600; seq++) {
+      at += seq < 300 ? 100 : 20;
+      stats.record(seq, 2e6, at - 1, at);
+    }
+    expect(stats.live().fps).toBeCloseTo(50, 6);
+    expect(stats.live().mbps).toBeCloseTo(100, 6);
+    expect(stats.summary().fps).toBeCloseTo(50, 6);
   });
 });
 

@@ -4,9 +4,13 @@ export interface StreamFigures {
   received: number;
   /** Frames missing from the sequence numbers received so far. */
   lost: number;
-  /** Frames per second over the last second (live) or the whole stream (summary). */
+  /**
+   * Frames per second while streaming: from the median interval between
+   * receipts, so pauses (a stage move between tiles) do not count. Live: over
+   * the last frames; summary: over the whole stream.
+   */
   fps: number;
-  /** Megabytes (10^6 bytes) of frame data per second, same window as `fps`. */
+  /** Megabytes (10^6 bytes) of frame data per second: `fps` times the mean frame size. */
   mbps: number;
   /** Median latency from publish to receipt, in milliseconds. */
   p50: number;
@@ -14,7 +18,7 @@ export interface StreamFigures {
   p99: number;
 }
 
-/** How many recent frames the live figures look at. */
+/** How many recent frames the live figures look at. @internal */
 const WINDOW = 256;
 
 /**
@@ -25,7 +29,7 @@ const WINDOW = 256;
  * ```ts
  * const stats = new StreamStats();
  * stats.record(0, 524288, sentAt, Date.now());
- * stats.live(Date.now()).fps;
+ * stats.live().fps;
  * ```
  */
 export class StreamStats {
@@ -35,11 +39,9 @@ export class StreamStats {
   private gaps = 0;
   private nextSeq = 0;
   private bytes = 0;
-  private first = NaN;
-  private last = NaN;
+  private last = 0;
+  private readonly intervals: number[] = [];
   private readonly latencies: number[] = [];
-  private readonly recentTimes = new Float64Array(WINDOW);
-  private readonly recentBytes = new Float64Array(WINDOW);
 
   /** Records frame `seq` (0-based) of `bytes` bytes, published at `sentAt`, received at `now` (ms). */
   record(seq: number, bytes: number, sentAt: number, now: number): void {
@@ -49,13 +51,10 @@ export class StreamStats {
     } else {
       this.outOfOrder++;
     }
-    const slot = this.received % WINDOW;
-    this.recentTimes[slot] = now;
-    this.recentBytes[slot] = bytes;
+    if (this.received > 0) this.intervals.push(now - this.last);
     this.received++;
     this.bytes += bytes;
     this.latencies.push(now - sentAt);
-    if (Number.isNaN(this.first)) this.first = now;
     this.last = now;
   }
 
@@ -64,40 +63,27 @@ export class StreamStats {
     return this.gaps + Math.max(0, (sent ?? 0) - this.nextSeq);
   }
 
-  /** Figures over the last second (at most the last {@link WINDOW} frames). */
-  live(now: number): StreamFigures {
-    const n = Math.min(this.received, WINDOW);
-    let frames = 0;
-    let bytes = 0;
-    for (let i = 0; i < n; i++) {
-      if (now - this.recentTimes[i]! <= 1000) {
-        frames++;
-        bytes += this.recentBytes[i]!;
-      }
-    }
-    const recent = this.latencies.slice(-WINDOW);
-    return {
-      received: this.received,
-      lost: this.lost(),
-      fps: frames,
-      mbps: bytes / 1e6,
-      p50: percentile(recent, 50),
-      p99: percentile(recent, 99),
-    };
+  /** Figures over the last {@link WINDOW} frames. */
+  live(): StreamFigures {
+    return this.figures(this.intervals.slice(-WINDOW), this.latencies.slice(-WINDOW), this.lost());
   }
 
   /** Figures over the whole stream; `sent` (from the publisher) counts trailing losses. */
   summary(sent?: number): StreamFigures {
-    // n frames span n - 1 intervals: the rate between the first and last receipt.
-    const seconds = (this.last - this.first) / 1000;
-    const rate = this.received > 1 && seconds > 0 ? (this.received - 1) / seconds : 0;
+    return this.figures(this.intervals, this.latencies, this.lost(sent));
+  }
+
+  private figures(intervals: number[], latencies: number[], lost: number): StreamFigures {
+    const interval = percentile(intervals, 50);
+    const fps = interval > 0 ? 1000 / interval : 0;
+    const frameBytes = this.received > 0 ? this.bytes / this.received : 0;
     return {
       received: this.received,
-      lost: this.lost(sent),
-      fps: rate,
-      mbps: (rate * (this.received > 0 ? this.bytes / this.received : 0)) / 1e6,
-      p50: percentile(this.latencies, 50),
-      p99: percentile(this.latencies, 99),
+      lost,
+      fps,
+      mbps: (fps * frameBytes) / 1e6,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
     };
   }
 }
