@@ -50,6 +50,7 @@ async function main(options: DemoOptions): Promise<number> {
     stepX: 0.9 * options.width * PIXEL_SIZE,
     stepY: 0.9 * options.height * PIXEL_SIZE,
     exposureMs: options.exposureMs,
+    subscribers: 1,
   });
   const plugins = [
     new Stage(bus),
@@ -58,6 +59,8 @@ async function main(options: DemoOptions): Promise<number> {
       height: options.height,
       fps: options.fps,
       pixelSize: PIXEL_SIZE,
+      // The viewer may run in another thread or process: stream once it listens.
+      subscribers: 1,
     }),
     controller,
     viewer,

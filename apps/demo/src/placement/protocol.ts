@@ -2,8 +2,8 @@ import type { ViewerOptions, ViewerReport } from "../plugins/viewer.js";
 
 /** What a remote viewer is started with. */
 export interface RemoteViewerData {
-  /** The forwarder's subscribe address. */
-  address: string;
+  /** Where the bus's forwarder is. */
+  addresses: { publishAddress: string; subscribeAddress: string };
   options: ViewerOptions;
 }
 

@@ -20,7 +20,7 @@ export class RemoteViewer {
   private exited: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly bus: { readonly forwarder: { readonly subscribeAddress: string } },
+    private readonly bus: { readonly forwarder: RemoteViewerData["addresses"] },
     private readonly placement: "worker" | "process",
     private readonly options: ViewerOptions,
   ) {
@@ -32,8 +32,9 @@ export class RemoteViewer {
   }
 
   connectionPhase(): void {
+    const { publishAddress, subscribeAddress } = this.bus.forwarder;
     const data: RemoteViewerData = {
-      address: this.bus.forwarder.subscribeAddress,
+      addresses: { publishAddress, subscribeAddress },
       options: this.options,
     };
     if (this.placement === "worker") {

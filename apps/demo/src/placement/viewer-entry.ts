@@ -16,7 +16,7 @@ const listen = (handler: (message: ToViewer) => void) =>
   parentPort ? parentPort.on("message", handler) : process.on("message", handler);
 
 const viewer = new Viewer(
-  { connectSubscriber: (topics) => new Subscriber(data.address, { topics }) },
+  { connectSubscriber: (topics) => new Subscriber(data.addresses, { topics }) },
   data.options,
 );
 listen(() => viewer.shutdown());

@@ -33,6 +33,13 @@ export interface CameraOptions {
   exposureMs?: number;
   /** Micrometres of sample per pixel. Default 0.5. */
   pixelSize?: number;
+  /**
+   * Subscribers to wait for before the first frame of an acquisition
+   * (default 0: stream regardless). Subscribers in other threads or
+   * processes announce themselves to each publisher; this is how the camera
+   * knows a remote viewer will get every frame.
+   */
+  subscribers?: number;
   /** Registry name of the plugin whose requests the camera obeys. Default "AcquisitionController". */
   controller?: string;
 }
@@ -124,6 +131,7 @@ export class Camera {
     let failure: Error | undefined;
     this.sigAcquisitionStarted.emit(frames);
     try {
+      await publisher.waitForSubscribers(this.options.subscribers ?? 0);
       await publisher.send(CAMERA_STATUS_TOPIC, {
         acquiring: true,
         sent: this.sent,

@@ -35,6 +35,8 @@ export interface ScanPlan {
   stepX: number;
   stepY: number;
   exposureMs: number;
+  /** Subscribers to wait for before the scan starts (default 0), as for the camera. */
+  subscribers?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export class AcquisitionController {
     const { signal } = this.abort;
     const tiles = plan.tilesX * plan.tilesY;
     const frames = tiles * plan.framesPerTile;
+    await publisher.waitForSubscribers(plan.subscribers ?? 0, { signal });
     this.sigExposureRequested.emit(plan.exposureMs);
     let sent = 0;
     for (const [index, [x, y]] of tilePositions(plan).entries()) {
