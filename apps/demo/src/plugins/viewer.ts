@@ -60,6 +60,7 @@ export class Viewer {
   private resolve!: (report: ViewerReport) => void;
   private reject!: (error: unknown) => void;
   private subscriber: Subscriber | undefined;
+  private listening: Promise<void> | undefined;
   private readonly display: Display;
   private readonly stats = new StreamStats();
   private last: { pixels: Uint16Array; width: number; height: number } | undefined;
@@ -83,13 +84,16 @@ export class Viewer {
   }
 
   connectionPhase(): void {
-    this.subscriber = this.bus.connectSubscriber(["camera/", "scan/"]);
-    this.run(this.subscriber).then(this.resolve, this.reject);
+    const subscriber = this.bus.connectSubscriber(["camera/", "scan/"]);
+    this.subscriber = subscriber;
+    this.listening = subscriber.ready();
+    this.run(subscriber).then(this.resolve, this.reject);
   }
 
   /** Resolves once the viewer is listening: frames published from then on reach it. */
   async ready(): Promise<void> {
-    await this.subscriber?.ready();
+    if (!this.listening) throw new Error("Viewer: ready() before the connection phase");
+    await this.listening;
   }
 
   shutdown(): void {
@@ -98,6 +102,8 @@ export class Viewer {
   }
 
   private async run(subscriber: Subscriber): Promise<ViewerReport> {
+    // Read once listening: nothing published before then is meant for us.
+    await this.listening;
     let complete = false;
     for await (const message of subscriber) {
       this.handle(message);
