@@ -10,8 +10,8 @@ export interface HeldBody {
 export interface Marker {
   /** Offset of the 16 marker bytes (after `c4 10`). */
   readonly body: number;
-  /** Start of the token before the NDArray's array header, or -1. */
-  readonly before: number;
+  /** Starts of up to three fix-format tokens before the NDArray's array header (-1: none), latest first. */
+  readonly widenable: readonly number[];
   /** Which held body it stands for. */
   readonly index: number;
 }
@@ -26,12 +26,12 @@ const arrayHeaders = [
  * Splices held bodies back in place of their markers and returns the message as
  * chunks: copies of the small stretches in between, and each body itself.
  *
- * Where a body asks for alignment, two headers in front of it are written in a
+ * Where a body asks for alignment, headers in front of it are written in a
  * longer form that every MessagePack reader accepts: the NDArray's own array
- * header (+0, +2 or +4 bytes) and, for odd padding, the token before it when
- * that is a fixint, fixstr, fixarray or fixmap. MessagePack has no padding
- * byte, and the bin header of a large body has only one form, so this is the
- * only way to move the body without changing the value.
+ * header (+0, +2 or +4 bytes) and up to three of the fixint, fixstr, fixarray
+ * or fixmap tokens before it (+1, +2 or +4 each; +2 or +4 for containers).
+ * MessagePack has no padding byte, and the bin header of a large body has only
+ * one form, so this is the only way to move the body without changing the value.
  * @internal
  */
 export function assemble(
@@ -42,7 +42,7 @@ export function assemble(
   const chunks: Uint8Array[] = [];
   let from = 0;
   let written = 0;
-  for (const { body, before, index } of markers) {
+  for (const { body, widenable, index } of markers) {
     const held = bodies[index]!;
     const arrayAt = body - 3; // 0x93, then c4 10 and the 16 marker bytes
     const bin = binHeader(held.bytes.byteLength);
@@ -50,20 +50,20 @@ export function assemble(
     const alignment = Math.min(held.itemSize, 8);
     const base = written + (arrayAt - from) + 1 + bin.byteLength;
     if (held.align && base % alignment !== 0) {
-      const need = (alignment - (base % alignment)) % alignment;
-      const widenings = before >= from ? widen(bytes, before) : [];
-      const choice = choose(need, alignment, widenings);
+      const need = alignment - (base % alignment);
+      const tokens = widenable
+        .filter((at) => at >= from)
+        .map((at) => ({ at, options: widen(bytes, at) }));
+      const choice = choose(need, alignment, tokens);
       if (choice !== undefined) {
-        const [token, arrayPad] = choice;
-        pieces =
-          token === undefined
-            ? [bytes.subarray(from, arrayAt)]
-            : [
-                bytes.subarray(from, before),
-                token.header,
-                bytes.subarray(before + token.replaces, arrayAt),
-              ];
-        pieces.push(arrayHeaders[arrayPad / 2]!);
+        pieces = [];
+        let copied = from;
+        // Tokens come latest first; splice them in file order.
+        for (const { at, widening } of [...choice.tokens].reverse()) {
+          pieces.push(bytes.subarray(copied, at), widening.header);
+          copied = at + widening.replaces;
+        }
+        pieces.push(bytes.subarray(copied, arrayAt), arrayHeaders[choice.arrayPad / 2]!);
       }
     }
     pieces.push(bin);
@@ -119,23 +119,38 @@ function widen(bytes: Uint8Array, at: number): Widening[] {
   return [];
 }
 
-/** The smallest padding reaching `need` (mod `alignment`): a token widening and an array-header pad of 0, 2 or 4. */
+/** A chosen padding: widened tokens (latest first) and the array header's extra bytes. */
+interface Choice {
+  readonly tokens: { at: number; widening: Widening }[];
+  readonly arrayPad: number;
+}
+
+/** The smallest padding of `need` bytes modulo `alignment`, if these tokens allow one. */
 function choose(
   need: number,
   alignment: number,
-  widenings: readonly Widening[],
-): [Widening | undefined, number] | undefined {
-  let best: [Widening | undefined, number] | undefined;
+  tokens: readonly { at: number; options: readonly Widening[] }[],
+): Choice | undefined {
+  let best: Choice | undefined;
   let bestSize = Infinity;
-  for (const token of [undefined, ...widenings]) {
+  const consider = (chosen: { at: number; widening: Widening }[]): void => {
+    const grown = chosen.reduce((sum, { widening }) => sum + widening.grows, 0);
     for (const arrayPad of [0, 2, 4]) {
-      const size = (token?.grows ?? 0) + arrayPad;
-      if (size % alignment === need && size < bestSize) {
-        best = [token, arrayPad];
+      const size = grown + arrayPad;
+      if (size % alignment === need % alignment && size < bestSize) {
+        best = { tokens: chosen, arrayPad };
         bestSize = size;
       }
     }
-  }
+  };
+  const extend = (from: number, chosen: { at: number; widening: Widening }[]): void => {
+    consider(chosen);
+    for (let i = from; i < tokens.length; i++) {
+      for (const widening of tokens[i]!.options)
+        extend(i + 1, [...chosen, { at: tokens[i]!.at, widening }]);
+    }
+  };
+  extend(0, []);
   return best;
 }
 

@@ -207,12 +207,12 @@ export class Codec {
       bytes,
       state.bodies.length === 0
         ? undefined
-        : (body, before) => {
+        : (body, widenable) => {
             if (isMarker(bytes, body)) {
               const index = new DataView(bytes.buffer, bytes.byteOffset + body + 12, 4).getUint32(
                 0,
               );
-              markers.push({ body, before, index });
+              markers.push({ body, widenable, index });
             }
           },
     );

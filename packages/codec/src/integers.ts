@@ -7,35 +7,39 @@
  *
  * `data` must be well-formed MessagePack (it is the encoder's own output): the
  * walk only skips over bodies, without checking anything. `onBin16` sees the
- * offset of every 16-byte bin body (where the encoder looks for its markers)
- * and the start of the token two before it (before the array header).
+ * offset of every 16-byte bin body right after an array header (where the
+ * encoder looks for its markers) and the starts of the two fix-format tokens
+ * the two...  to align the body.
  * @internal
  */
 export function canonicalizeIntegers(
   data: Uint8Array,
-  onBin16?: (body: number, before: number) => void,
+  onBin16?: (body: number, widenable: readonly number[]) => void,
 ): void {
   const end = data.length;
   let view: DataView | undefined;
   let pos = 0;
-  // Starts of the tokens before this one: for a marker, its array header and the token before that.
-  let previous = -1;
-  let beforePrevious = -1;
-  let start = -1;
+  // Starts of the last four fix-format tokens (fixint, fixstr, fixarray, fixmap):
+  // for a marker, its own array header and three before it that could be widened.
+  let fix0 = -1;
+  let fix1 = -1;
+  let fix2 = -1;
+  let fix3 = -1;
   while (pos < end) {
-    beforePrevious = previous;
-    previous = start;
-    start = pos;
+    const start = pos;
     const token = data[pos++]!;
-    if (token < 0xc0 ? token < 0xa0 : token >= 0xe0) continue; // fixint, fixmap, fixarray
-    if (token < 0xc0) {
-      pos += token & 0x1f; // fixstr
+    if (token < 0xc0 || token >= 0xe0) {
+      fix3 = fix2;
+      fix2 = fix1;
+      fix1 = fix0;
+      fix0 = start;
+      if (token >= 0xa0 && token < 0xc0) pos += token & 0x1f; // fixstr
       continue;
     }
     switch (token) {
       case 0xc4:
-        if (onBin16 !== undefined && data[pos] === 16 && previous === start - 1)
-          onBin16(pos + 1, beforePrevious);
+        if (onBin16 !== undefined && data[pos] === 16 && fix0 === start - 1)
+          onBin16(pos + 1, [fix1, fix2, fix3]);
         pos += 1 + data[pos]!;
         break;
       case 0xd9:

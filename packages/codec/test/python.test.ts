@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { asNDArray, decode, encode, ndarray } from "../src/index.js";
+import { Codec, asNDArray, decode, encode, ndarray } from "../src/index.js";
 
 /** The first of $SUNFLARE_PYTHON, /usr/bin/python3, python3 that imports msgpack and numpy. */
 function findPython(): { python?: string; tried: string[] } {
@@ -15,6 +15,21 @@ function findPython(): { python?: string; tried: string[] } {
 }
 
 const { python, tried } = findPython();
+
+function frameMessage(pixels: Uint16Array, note: string): Record<string, unknown> {
+  return {
+    seq: 1000,
+    note,
+    sum: pixels.reduce((a, b) => a + b, 0),
+    last: pixels[pixels.length - 1],
+    frame: ndarray(pixels, [512, 512]),
+  };
+}
+
+/** Offset of the NDArray body under `key` in `bytes`. */
+function bodyOffset(bytes: Uint8Array, key: string): number {
+  return decode<Record<string, [Uint8Array]>>(bytes)[key]![0].byteOffset - bytes.byteOffset;
+}
 
 function message(): { value: Record<string, unknown>; expect: Record<string, unknown> } {
   const frame = new Uint16Array(48 * 64).map((_, i) => (i * 37) % 4096);
@@ -97,6 +112,29 @@ if (python === undefined) {
         const got = asNDArray((back.arrays as Record<string, unknown>)[name]);
         expect([got.dtype, got.shape, got.data]).toEqual([array.dtype, array.shape, array.data]);
       }
+    });
+
+    it("Python reads a 512x512 frame whose headers were padded for alignment", () => {
+      const pixels = new Uint16Array(512 * 512).map((_, i) => (i * 7) & 0xffff);
+      const shortest = new Codec({ alignArrays: false });
+      // The note's length moves the body; take the first that leaves it misaligned, so the encoder must pad.
+      const note = ["", "a", "ab", "abc"].find(
+        (text) => bodyOffset(shortest.encode(frameMessage(pixels, text)), "frame") % 2 === 1,
+      )!;
+      const value = frameMessage(pixels, note);
+      const sent = encode(value);
+      const run = spawnSync(python, [join(__dirname, "roundtrip.py"), "frame"], {
+        input: sent,
+        timeout: 30_000,
+      });
+      expect(run.stderr.toString()).toBe("");
+      expect(run.status).toBe(0);
+      // Python writes the shortest form back, exactly as our alignArrays: false does.
+      expect(Buffer.from(run.stdout).equals(Buffer.from(shortest.encode(value)))).toBe(true);
+      const back = decode<{ seq: number; frame: unknown }>(new Uint8Array(run.stdout));
+      expect(back.seq).toBe(1000);
+      expect(bodyOffset(sent, "frame") % 2).toBe(0);
+      expect(asNDArray(back.frame).data).toEqual(pixels);
     });
 
     it("Python reports a value it did not expect", () => {
