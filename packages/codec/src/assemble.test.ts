@@ -3,6 +3,12 @@ import { Codec, asNDArray, decode, encode, ndarray } from "./index.js";
 
 const shortest = new Codec({ alignArrays: false });
 
+/** Byte equality, much faster than toEqual on large typed arrays. */
+const sameBytes = (a: TypedArray, b: TypedArray): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
+
 /** Offset of the NDArray body under `key` in `bytes`, found through decode's views. */
 function bodyOffset(bytes: Uint8Array, key: string): number {
   const wire = decode<Record<string, [Uint8Array]>>(bytes)[key]!;
@@ -13,7 +19,7 @@ function bodyOffset(bytes: Uint8Array, key: string): number {
 const received = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes);
 
 const bodies: [string, TypedArray][] = [
-  ["uint16", new Uint16Array(512 * 512).map((_, i) => i)],
+  ["uint16", new Uint16Array(40_000).map((_, i) => i)],
   ["float32", new Float32Array(128 * 128).map((_, i) => i / 3)],
   ["int32", new Int32Array(64 * 256).map((_, i) => -i)],
   ["float64", new Float64Array(128 * 128).map((_, i) => i / 7)],
@@ -28,7 +34,7 @@ describe("alignment of large NDArray bodies", () => {
           const value = { seq, t, [key]: ndarray(data) };
           const bytes = received(encode(value));
           const image = asNDArray(decode<Record<string, unknown>>(bytes)[key]);
-          expect(image.data).toEqual(data);
+          expect(sameBytes(image.data, data)).toBe(true);
           expect({ key, seq, t, view: image.data.buffer === bytes.buffer }).toEqual({
             key,
             seq,
@@ -57,18 +63,19 @@ describe("alignment of large NDArray bodies", () => {
     const bytes = received(encode([null, null, ndarray(data)]));
     const wire = decode<[null, null, [Uint8Array]]>(bytes)[2];
     expect(wire[0].byteOffset % 2).toBe(1);
-    expect(asNDArray(wire).data).toEqual(data);
+    expect(sameBytes(asNDArray(wire).data, data)).toBe(true);
   });
 
   it("writes the same value as the shortest encoding, only in longer headers", () => {
-    const value = { seq: 1000, t: 0.25, frame: ndarray(bodies[0]![1], [512, 512]) };
+    const value = { seq: 1000, t: 0.25, frame: ndarray(bodies[0]![1], [200, 200]) };
     const padded = encode(value);
     const plain = shortest.encode(value);
     expect(bodyOffset(plain, "frame") % 2).toBe(1);
     expect(bodyOffset(padded, "frame") % 2).toBe(0);
     expect(padded.byteLength - plain.byteLength).toBe(1);
-    const strip = (v: { frame: unknown }) => ({ ...v, frame: asNDArray(v.frame).data });
-    expect(strip(decode(padded))).toEqual(strip(decode(plain)));
+    const [a, b] = [decode<{ frame: unknown }>(padded), decode<{ frame: unknown }>(plain)];
+    expect(sameBytes(asNDArray(a.frame).data, asNDArray(b.frame).data)).toBe(true);
+    expect({ ...a, frame: null }).toEqual({ ...b, frame: null });
   });
 
   it("leaves bodies under 64 KiB in the shortest encoding", () => {

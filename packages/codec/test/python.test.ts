@@ -134,7 +134,12 @@ if (python === undefined) {
       const back = decode<{ seq: number; frame: unknown }>(new Uint8Array(run.stdout));
       expect(back.seq).toBe(1000);
       expect(bodyOffset(sent, "frame") % 2).toBe(0);
-      expect(asNDArray(back.frame).data).toEqual(pixels);
+      const image = asNDArray(back.frame).data;
+      expect(
+        Buffer.from(image.buffer, image.byteOffset, image.byteLength).equals(
+          Buffer.from(pixels.buffer),
+        ),
+      ).toBe(true);
     });
 
     it("Python reports a value it did not expect", () => {
