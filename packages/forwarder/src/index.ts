@@ -1,1 +1,14 @@
-export {};
+export { Forwarder } from "./forwarder.js";
+export type { ForwarderOptions } from "./forwarder.js";
+export type { ForwarderAddresses, Transport } from "./endpoints.js";
+export type { Endpoint } from "./connect.js";
+export { Publisher } from "./publisher.js";
+export type { PublisherOptions } from "./publisher.js";
+export { Subscriber } from "./subscriber.js";
+export type { SubscriberEvents, SubscriberOptions } from "./subscriber.js";
+export type { Message } from "./message.js";
+export { ClosedError, MalformedMessageError } from "./errors.js";
+export { topicPath } from "./topic.js";
+export { curveKeyPair } from "./curve.js";
+export type { CurveClientOptions, CurveKeyPair } from "./curve.js";
+export type { Logger } from "./logger.js";

@@ -1,0 +1,49 @@
+import type { Socket } from "zeromq";
+import { curveKeyPair } from "zeromq";
+
+/**
+ * A CURVE key pair, as made by {@link curveKeyPair}: Z85-encoded, 40
+ * characters each.
+ */
+export interface CurveKeyPair {
+  /** Shared with peers. */
+  publicKey: string;
+  /** Never leaves its owner. */
+  secretKey: string;
+}
+
+/**
+ * CURVE settings of a {@link Publisher} or {@link Subscriber} joining a
+ * forwarder that runs with `curve`.
+ *
+ * `publicKey`/`secretKey` default to a fresh pair made for this socket; the
+ * forwarder only needs to know the client exists, not who it is.
+ */
+export interface CurveClientOptions {
+  /** The forwarder's public key. */
+  serverKey: string;
+  /** This peer's public key (default: generated). */
+  publicKey?: string;
+  /** This peer's secret key (default: generated). */
+  secretKey?: string;
+}
+
+export { curveKeyPair };
+
+/** @internal */
+export function applyCurveServer(socket: Socket, keys: CurveKeyPair): void {
+  socket.curveServer = true;
+  socket.curvePublicKey = keys.publicKey;
+  socket.curveSecretKey = keys.secretKey;
+}
+
+/** @internal */
+export function applyCurveClient(socket: Socket, options: CurveClientOptions): void {
+  const own =
+    options.publicKey !== undefined && options.secretKey !== undefined
+      ? { publicKey: options.publicKey, secretKey: options.secretKey }
+      : curveKeyPair();
+  socket.curveServerKey = options.serverKey;
+  socket.curvePublicKey = own.publicKey;
+  socket.curveSecretKey = own.secretKey;
+}

@@ -1,0 +1,38 @@
+/**
+ * Thrown by operations on a {@link Publisher} or {@link Subscriber} that was
+ * closed (or whose `AbortSignal` fired) before the operation could complete.
+ */
+export class ClosedError extends Error {
+  override readonly name = "ClosedError";
+
+  constructor(what: string) {
+    super(`${what} is closed`);
+  }
+}
+
+/**
+ * Reported (never thrown) by a {@link Subscriber} for a message it cannot
+ * deliver: not the `[topic, body]` shape the bus uses. The raw frames are
+ * kept, so nothing is lost silently.
+ */
+export class MalformedMessageError extends Error {
+  override readonly name = "MalformedMessageError";
+
+  /**
+   * @param message what was wrong
+   * @param topic the first frame as text, if there was one
+   * @param frames every frame received
+   */
+  constructor(
+    message: string,
+    readonly topic: string | undefined,
+    readonly frames: readonly Uint8Array[],
+  ) {
+    super(message);
+  }
+}
+
+/** @internal */
+export function isErrno(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}

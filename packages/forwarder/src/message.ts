@@ -1,0 +1,41 @@
+import type { Codec } from "@sunflare/codec";
+import { decode } from "@sunflare/codec";
+
+/**
+ * One message received by a {@link Subscriber}.
+ *
+ * `frames` holds every frame as received, topic frame first; `value` is the
+ * body (`frames[1]`) decoded with the subscriber's codec on first access and
+ * cached, so a consumer that only routes by topic never pays for decoding.
+ * Reading `value` throws the codec's `DecodeError` if the body is not valid
+ * MessagePack.
+ */
+export interface Message {
+  /** The first frame as UTF-8 text. */
+  readonly topic: string;
+  /** Every frame as received: `[topic, body]`. */
+  readonly frames: Uint8Array[];
+  /** The body, decoded lazily and once. */
+  readonly value: unknown;
+}
+
+/** @internal */
+export class ReceivedMessage implements Message {
+  #decoded = false;
+  #value: unknown;
+
+  constructor(
+    readonly topic: string,
+    readonly frames: Uint8Array[],
+    private readonly codec: Codec | undefined,
+  ) {}
+
+  get value(): unknown {
+    if (!this.#decoded) {
+      const body = this.frames[1] ?? new Uint8Array(0);
+      this.#value = this.codec ? this.codec.decode(body) : decode(body);
+      this.#decoded = true;
+    }
+    return this.#value;
+  }
+}

@@ -1,0 +1,219 @@
+import type { Codec } from "@sunflare/codec";
+import { encode } from "@sunflare/codec";
+import { XPublisher } from "zeromq";
+import type { Endpoint } from "./connect.js";
+import { connectTo } from "./connect.js";
+import type { CurveClientOptions } from "./curve.js";
+import { ClosedError, isErrno } from "./errors.js";
+import { addPublisher, removePublisher } from "./local.js";
+import { SYNC_TOPIC } from "./topic.js";
+import { SubscriptionWatcher } from "./watcher.js";
+
+/** Options of a {@link Publisher}. */
+export interface PublisherOptions {
+  /** Encodes the values given to {@link Publisher.send} (default: `@sunflare/codec`'s `encode`). */
+  codec?: Codec;
+  /**
+   * Messages queued towards the forwarder before `send` waits (default 1000).
+   * See the package README, "Flow control".
+   */
+  highWaterMark?: number;
+  /** CURVE client keys, for a forwarder running with `curve` (automatic when given the Forwarder object). */
+  curve?: CurveClientOptions;
+  /**
+   * Wait, before the first message goes out, until the forwarder has handed
+   * over its subscription set (default `true`). Turn off only for a plain
+   * ZeroMQ XSUB/XPUB proxy that is not a Sunflare {@link Forwarder}.
+   */
+  sync?: boolean;
+  /**
+   * Milliseconds that messages still queued at {@link Publisher.close} may
+   * keep the process alive while they are delivered (default 1000).
+   */
+  linger?: number;
+}
+
+const noop = (): void => undefined;
+
+/**
+ * Sends messages into a {@link Forwarder}: `[topic, body]` multipart
+ * messages that every subscriber whose topic prefix matches receives.
+ *
+ * `send` resolves once the message is queued, and waits (never drops) when
+ * the queue towards the forwarder is full. Calls may overlap freely: they are
+ * sent one after another in call order.
+ *
+ * @example
+ * ```ts
+ * const publisher = new Publisher(forwarder);
+ * await publisher.send("stage/position", { x: 1.5, y: -2 });
+ * await publisher.sendFrames(["raw", new Uint8Array([1, 2, 3])]);
+ * publisher.close();
+ * ```
+ */
+export class Publisher {
+  readonly #socket: XPublisher;
+  readonly #watcher: SubscriptionWatcher;
+  readonly #codec: Codec | undefined;
+  #tail: Promise<void> | undefined;
+  #address: string | undefined;
+  #closed = false;
+
+  /**
+   * @param endpoint a {@link Forwarder} of this process (started if needed),
+   *   its {@link ForwarderAddresses}, or the forwarder's `publishAddress`
+   */
+  constructor(endpoint: Endpoint, options: PublisherOptions = {}) {
+    this.#codec = options.codec;
+    // An XPUB rather than a PUB: it behaves the same for sending, and it also
+    // hands us the subscriptions it applied, which readiness relies on.
+    this.#socket = new XPublisher({
+      noDrop: true,
+      sendHighWaterMark: options.highWaterMark ?? 1000,
+      linger: options.linger ?? 1000,
+    });
+    this.#watcher = new SubscriptionWatcher(this.#socket);
+    const connected = connectTo(this.#socket, endpoint, "publish", options.curve).then(
+      ({ address }) => {
+        if (this.#closed) {
+          this.#watcher.markClosed();
+          return;
+        }
+        this.#address = address;
+        this.#watcher.start();
+        addPublisher(address, this.#watcher);
+      },
+    );
+    const sync = options.sync ?? true;
+    // Nothing is sent before the connection exists (and, with sync, before the
+    // subscription set arrived): a PUB socket silently drops what nobody has
+    // subscribed to yet.
+    this.#tail = connected.then(() =>
+      sync ? this.#watcher.until(() => this.#watcher.has(SYNC_TOPIC)) : undefined,
+    );
+    this.#tail.catch(noop);
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Number of Sunflare subscribers this publisher currently reaches (each
+   * {@link Subscriber} announces itself once its topics are subscribed).
+   */
+  get subscribers(): number {
+    return this.#watcher.subscribers;
+  }
+
+  /**
+   * Resolves once at least `count` subscribers are reachable (see
+   * {@link subscribers}): messages sent afterwards reach their topics. The
+   * way for a publisher in another thread or process to wait for its
+   * audience without sleeping.
+   *
+   * Rejects with {@link ClosedError} if the publisher closes first, or with
+   * the signal's reason if `signal` aborts.
+   */
+  async waitForSubscribers(count = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
+    while (this.#watcher.subscribers < count) {
+      signal?.throwIfAborted();
+      if (this.#closed || this.#watcher.closed) throw new ClosedError("Publisher");
+      await (signal ? raceAbort(this.#watcher.changed(), signal) : this.#watcher.changed());
+    }
+  }
+
+  /**
+   * Sends `value` under `topic`: the frames `[topic, encode(value)]`.
+   * Resolves once queued; waits while the queue to the forwarder is full.
+   * Rejects with {@link ClosedError} after {@link close}, or with the codec's
+   * `EncodeError` for a value it cannot encode (nothing is sent then).
+   */
+  send(topic: string, value: unknown): Promise<void> {
+    let body: Uint8Array;
+    try {
+      body = this.#codec ? this.#codec.encode(value) : encode(value);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+    return this.sendFrames([topic, body]);
+  }
+
+  /**
+   * Sends a raw multipart message; the first frame is the topic subscribers
+   * match on. Same queueing and backpressure as {@link send}.
+   */
+  sendFrames(frames: readonly (Uint8Array | string)[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
+    if (frames.length === 0)
+      return Promise.reject(new TypeError("A message needs at least one frame (the topic)."));
+    const parts = [...frames];
+    const previous = this.#tail;
+    const sent = previous ? previous.then(() => this.#deliver(parts)) : this.#deliver(parts);
+    const tail = sent.then(noop, noop);
+    this.#tail = tail;
+    void tail.then(() => {
+      if (this.#tail === tail) this.#tail = undefined;
+    });
+    return sent;
+  }
+
+  /** Closes the socket; later sends reject with {@link ClosedError}. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#address !== undefined) removePublisher(this.#address, this.#watcher);
+    this.#socket.close();
+    this.#watcher.markClosed();
+  }
+
+  async #deliver(parts: (Uint8Array | string)[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#closed) throw new ClosedError("Publisher");
+      try {
+        await this.#socket.send(parts);
+        return;
+      } catch (error) {
+        // With noDrop, a full queue makes libzmq answer EAGAIN while still
+        // reporting the socket writable, so zeromq.js cannot wait for us: back
+        // off and retry. This is the backpressure `send` callers feel.
+        if (!isErrno(error, "EAGAIN") || this.#closed) {
+          throw this.#closed ? new ClosedError("Publisher") : error;
+        }
+        await backoff(attempt);
+      }
+    }
+  }
+}
+
+/** @internal */
+function backoff(attempt: number): Promise<void> {
+  if (attempt < 16) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setTimeout(resolve, Math.min(10, attempt - 15)));
+}
+
+/** @internal */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(asError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(asError(signal.reason));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(asError(error));
+      },
+    );
+  });
+}
+
+/** @internal */
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}

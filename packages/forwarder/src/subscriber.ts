@@ -1,0 +1,355 @@
+import { EventEmitter } from "node:events";
+import type { Codec } from "@sunflare/codec";
+import { Subscriber as ZmqSubscriber, XPublisher } from "zeromq";
+import type { ConnectInfo, Endpoint } from "./connect.js";
+import { connectTo } from "./connect.js";
+import type { CurveClientOptions } from "./curve.js";
+import { applyCurveClient } from "./curve.js";
+import { ClosedError, MalformedMessageError } from "./errors.js";
+import { publishAddressOf, publishersChanged, publishersOf } from "./local.js";
+import type { Logger } from "./logger.js";
+import { defaultLogger } from "./logger.js";
+import type { Message } from "./message.js";
+import { ReceivedMessage } from "./message.js";
+import { presenceTopic } from "./topic.js";
+import { SubscriptionWatcher } from "./watcher.js";
+
+/** Options of a {@link Subscriber}. */
+export interface SubscriberOptions {
+  /**
+   * Topic prefixes to receive: one string or a list. `""` (the default when
+   * none is given) receives everything.
+   */
+  topics?: string | readonly string[];
+  /** Decodes {@link Message.value} (default: `@sunflare/codec`'s `decode`). */
+  codec?: Codec;
+  /**
+   * Called for every message, one at a time (a returned promise is awaited
+   * before the next message). Errors it throws or rejects with are reported
+   * (see {@link SubscriberEvents}) and the next message is processed. With
+   * `consume`, {@link Subscriber.receive} and iteration are not available.
+   */
+  consume?: (message: Message) => void | Promise<void>;
+  /** Closes the subscriber when aborted. */
+  signal?: AbortSignal;
+  /**
+   * Messages this subscriber queues while it is busy, beyond those the
+   * forwarder queues for it (default 10,000). When both queues are full the
+   * newest messages for this subscriber are dropped. See the package README,
+   * "Flow control".
+   */
+  highWaterMark?: number;
+  /**
+   * Never drop messages for this subscriber: its queue grows without limit
+   * (memory is the cost) instead. Publishers and other subscribers are not
+   * slowed. Overrides {@link highWaterMark}.
+   */
+  noDrop?: boolean;
+  /** Largest message (bytes) accepted; a peer sending more is disconnected (tcp/ipc). */
+  maxMessageSize?: number;
+  /** CURVE client keys, for a forwarder running with `curve` (automatic when given the Forwarder object). */
+  curve?: CurveClientOptions;
+  /** Where errors go when no `error` listener is attached (default: console). */
+  logger?: Logger;
+}
+
+/**
+ * Events of a {@link Subscriber}.
+ *
+ * `error` carries what a consumer threw, a `MalformedMessageError`, or a
+ * receive failure, with the topic of the message concerned (if any). Without
+ * a listener the error goes to the logger; either way the subscriber goes on
+ * with the next message.
+ */
+export interface SubscriberEvents {
+  error: [error: unknown, topic: string | undefined];
+}
+
+const noop = (): void => undefined;
+let nextId = 0;
+
+/**
+ * Receives the messages of a {@link Forwarder} whose topic starts with one of
+ * its topic prefixes, three ways: a `consume` callback, `await receive()`,
+ * or `for await (const message of subscriber)`.
+ *
+ * Call {@link ready} before relying on delivery: subscriptions travel to the
+ * publishers asynchronously, and a message sent before they arrive is not
+ * delivered (ZeroMQ pub/sub semantics).
+ *
+ * @example
+ * ```ts
+ * const subscriber = new Subscriber(forwarder, { topics: ["temperature", "humidity"] });
+ * await subscriber.ready();
+ * for await (const message of subscriber) {
+ *   console.log(message.topic, message.value);
+ * }
+ * ```
+ */
+export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncIterable<Message> {
+  readonly #socket: ZmqSubscriber;
+  readonly #codec: Codec | undefined;
+  readonly #logger: Logger;
+  readonly #id = `${process.pid}-${Date.now().toString(36)}-${(nextId++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly #topics: string[] = [];
+  readonly #connected: Promise<ConnectInfo>;
+  readonly #consume: SubscriberOptions["consume"];
+  readonly #closedPromise: Promise<void>;
+  #resolveClosed: () => void = noop;
+  #isConnected = false;
+  #generation = 0;
+  #stale = false;
+  #reading: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #signal: AbortSignal | undefined;
+  readonly #onAbort = (): void => this.close();
+
+  /**
+   * @param endpoint a {@link Forwarder} of this process (started if needed),
+   *   its {@link ForwarderAddresses}, or the forwarder's `subscribeAddress`
+   */
+  constructor(endpoint: Endpoint, options: SubscriberOptions = {}) {
+    super();
+    this.#codec = options.codec;
+    this.#logger = options.logger ?? defaultLogger;
+    this.#consume = options.consume;
+    this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
+    const topics = options.topics ?? "";
+    for (const topic of typeof topics === "string" ? [topics] : topics) this.#addTopic(topic);
+    if (this.#topics.length === 0) this.#topics.push("");
+    this.#socket = new ZmqSubscriber({
+      linger: 0,
+      receiveHighWaterMark: options.noDrop ? 0 : (options.highWaterMark ?? 10_000),
+    });
+    if (options.maxMessageSize !== undefined) this.#socket.maxMessageSize = options.maxMessageSize;
+    this.#connected = connectTo(this.#socket, endpoint, "subscribe", options.curve).then((info) => {
+      if (this.#closed) throw new ClosedError("Subscriber");
+      // Subscribing only now that the connection (and its pipe) exists keeps
+      // the subscriptions in order on the wire: the presence topic is last,
+      // so whoever sees it has seen the topics too.
+      for (const topic of this.#topics) this.#socket.subscribe(topic);
+      this.#socket.subscribe(presenceTopic(this.#id, this.#generation));
+      this.#isConnected = true;
+      return info;
+    });
+    this.#connected.catch((error: unknown) => {
+      if (!this.#closed) this.#report(error, undefined);
+    });
+    this.#signal = options.signal;
+    if (this.#signal?.aborted) this.close();
+    else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (this.#consume) void this.#consumeLoop(this.#consume);
+  }
+
+  /** The topic prefixes currently subscribed. */
+  get topics(): readonly string[] {
+    return [...this.#topics];
+  }
+
+  /** Whether {@link close} was called (or the signal aborted). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Adds a topic prefix. Call {@link ready} again before relying on it. */
+  subscribe(topic: string): void {
+    if (this.#closed) throw new ClosedError("Subscriber");
+    if (!this.#addTopic(topic)) return;
+    if (this.#isConnected) this.#socket.subscribe(topic);
+    this.#stale = true;
+  }
+
+  /** Removes a topic prefix (messages already queued are still delivered). */
+  unsubscribe(topic: string): void {
+    if (this.#closed) throw new ClosedError("Subscriber");
+    const index = this.#topics.indexOf(topic);
+    if (index < 0) return;
+    this.#topics.splice(index, 1);
+    if (this.#isConnected) this.#socket.unsubscribe(topic);
+  }
+
+  /**
+   * Resolves once this subscriber's topics have reached the forwarder and
+   * every {@link Publisher} of this thread connected to it: from then on,
+   * every message those publishers send on a subscribed topic is delivered.
+   * No timing assumptions: it waits until each of them reports the
+   * subscription as applied.
+   *
+   * Given only a `subscribeAddress` string of a forwarder running elsewhere,
+   * it resolves once connected; publishers there wait for this subscriber
+   * with `Publisher.waitForSubscribers`.
+   *
+   * Rejects with {@link ClosedError} if the subscriber closes first.
+   */
+  async ready(): Promise<void> {
+    const { address, addresses, curve } = await this.#whileOpen(this.#connected);
+    let generation = this.#generation;
+    if (this.#stale) {
+      this.#stale = false;
+      generation = ++this.#generation;
+      this.#socket.subscribe(presenceTopic(this.#id, generation));
+    }
+    const presence = presenceTopic(this.#id, generation);
+    const publishAddress = addresses?.publishAddress ?? publishAddressOf(address);
+    if (publishAddress !== undefined) await this.#awaitApplied(publishAddress, presence, curve);
+    // Older presence topics are covered by the newest one.
+    for (let old = 0; old < generation; old++) {
+      if (!this.#closed) this.#socket.unsubscribe(presenceTopic(this.#id, old));
+    }
+  }
+
+  /**
+   * The next message. Concurrent calls are served in call order. Rejects
+   * with {@link ClosedError} once closed (including a call pending at close).
+   */
+  async receive(): Promise<Message> {
+    this.#assertPull();
+    const message = await this.#nextInOrder();
+    if (message === undefined) throw new ClosedError("Subscriber");
+    return message;
+  }
+
+  /** Yields messages until {@link close}; then ends normally. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
+    this.#assertPull();
+    for (;;) {
+      const message = await this.#nextInOrder();
+      if (message === undefined) return;
+      yield message;
+    }
+  }
+
+  /**
+   * Closes the socket. A pending {@link receive} rejects with
+   * {@link ClosedError}, iteration and the `consume` loop end normally.
+   * Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#socket.close();
+    this.#resolveClosed();
+  }
+
+  /** `using subscriber = new Subscriber(...)` closes it at scope exit. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #addTopic(topic: string): boolean {
+    if (typeof topic !== "string")
+      throw new TypeError(`A topic must be a string, got ${typeof topic}.`);
+    if (this.#topics.includes(topic)) return false;
+    this.#topics.push(topic);
+    return true;
+  }
+
+  #assertPull(): void {
+    if (this.#consume) {
+      throw new TypeError(
+        "This subscriber delivers to its consume callback; receive() and iteration are not available.",
+      );
+    }
+  }
+
+  async #whileOpen<T>(promise: Promise<T>): Promise<T> {
+    if (this.#closed) throw new ClosedError("Subscriber");
+    const result = await Promise.race([promise, this.#closedPromise.then(() => undefined)]);
+    if (this.#closed) throw new ClosedError("Subscriber");
+    return result as T;
+  }
+
+  async #awaitApplied(
+    publishAddress: string,
+    presence: string,
+    curve: CurveClientOptions | undefined,
+  ): Promise<void> {
+    // A throwaway publisher proves the subscription reached the forwarder's
+    // publisher side even when no local publisher exists yet: a publisher
+    // that connects later gets it in the forwarder's subscription set.
+    const socket = new XPublisher({ linger: 0 });
+    const witness = new SubscriptionWatcher(socket);
+    try {
+      if (curve) applyCurveClient(socket, curve);
+      socket.connect(publishAddress);
+      witness.start();
+      for (;;) {
+        const pending = [witness, ...publishersOf(publishAddress)].filter(
+          (w) => !w.closed && !w.has(presence),
+        );
+        if (pending.length === 0) return;
+        await this.#whileOpen(
+          Promise.race([...pending.map((w) => w.changed()), publishersChanged()]),
+        );
+      }
+    } finally {
+      socket.close();
+      witness.markClosed();
+    }
+  }
+
+  #nextInOrder(): Promise<Message | undefined> {
+    const next = this.#reading.then(() => this.#next());
+    this.#reading = next.catch(noop);
+    return next;
+  }
+
+  async #next(): Promise<Message | undefined> {
+    try {
+      await this.#whileOpen(this.#connected);
+    } catch {
+      return undefined;
+    }
+    for (;;) {
+      if (this.#closed) return undefined;
+      let frames: Buffer[];
+      try {
+        frames = await this.#socket.receive();
+      } catch (error) {
+        if (this.#closed) return undefined;
+        this.#report(error, undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const topic = frames[0]?.toString("utf8");
+      if (frames.length === 2 && topic !== undefined)
+        return new ReceivedMessage(topic, frames, this.#codec);
+      this.#report(
+        new MalformedMessageError(
+          `Expected a message of 2 frames [topic, body], got ${frames.length} frame${frames.length === 1 ? "" : "s"}.`,
+          topic,
+          frames,
+        ),
+        topic,
+      );
+    }
+  }
+
+  async #consumeLoop(consume: (message: Message) => void | Promise<void>): Promise<void> {
+    for (;;) {
+      const message = await this.#nextInOrder();
+      if (message === undefined) return;
+      try {
+        await consume(message);
+      } catch (error) {
+        this.#report(error, message.topic);
+      }
+    }
+  }
+
+  #report(error: unknown, topic: string | undefined): void {
+    try {
+      if (this.listenerCount("error") > 0) {
+        this.emit("error", error, topic);
+        return;
+      }
+    } catch (listenerError) {
+      this.#logger.error("Subscriber error listener threw", listenerError);
+    }
+    this.#logger.error(
+      topic === undefined ? "Subscriber error" : `Subscriber error on topic "${topic}"`,
+      error,
+    );
+  }
+}

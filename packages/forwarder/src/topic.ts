@@ -1,0 +1,59 @@
+/**
+ * Joins topic segments with `/`, the separator used across the bus.
+ *
+ * Topics are matched by prefix, so `topicPath("camera")` also selects
+ * `topicPath("camera", "frames")`.
+ *
+ * @example
+ * ```ts
+ * topicPath("camera", "frames"); // "camera/frames"
+ * ```
+ */
+export function topicPath(...segments: string[]): string {
+  return segments.join("/");
+}
+
+/**
+ * Prefix of the subscriptions the library uses for its own bookkeeping. A NUL
+ * first byte keeps it apart from any printable topic, so prefix matching on
+ * user topics never selects it (except the catch-all `""`, and nothing is
+ * ever published under it).
+ *
+ * @internal
+ */
+export const RESERVED_PREFIX = "\u0000sunflare/";
+
+/**
+ * Subscription the forwarder holds permanently on its publisher side. A
+ * publisher that sees it knows it has received the forwarder's whole
+ * subscription set.
+ *
+ * @internal
+ */
+export const SYNC_TOPIC = `${RESERVED_PREFIX}forwarder`;
+
+/** @internal */
+export const PRESENCE_PREFIX = `${RESERVED_PREFIX}subscriber/`;
+
+/**
+ * The presence subscription of one subscriber: `<id>/<generation>`. A new
+ * generation is used whenever the subscriber's topics changed, so that seeing
+ * it proves the new topics arrived too.
+ *
+ * @internal
+ */
+export function presenceTopic(id: string, generation: number): string {
+  return `${PRESENCE_PREFIX}${id}/${generation}`;
+}
+
+/**
+ * Subscriber id of a presence topic, or `undefined` for any other topic.
+ *
+ * @internal
+ */
+export function presenceOwner(topic: string): string | undefined {
+  if (!topic.startsWith(PRESENCE_PREFIX)) return undefined;
+  const rest = topic.slice(PRESENCE_PREFIX.length);
+  const slash = rest.lastIndexOf("/");
+  return slash < 0 ? undefined : rest.slice(0, slash);
+}
