@@ -20,6 +20,7 @@ describe("encode: what maps to what", () => {
     ["a negative whole number beyond 32 bits, as int64", -(2 ** 40), "d3ffffff0000000000"],
     ["2^53, as uint64", 2 ** 53, "cf0020000000000000"],
     ["a fraction, as float64", 0.5, "cb3fe0000000000000"],
+    ["-0, as the int 0", -0, "00"],
     ["a whole number beyond 2^53, as float64", 2 ** 60, "cb43b0000000000000"],
     ["NaN", NaN, "cb7ff8000000000000"],
     ["a positive bigint, as uint64", 2n ** 63n, "cf8000000000000000"],
@@ -29,6 +30,8 @@ describe("encode: what maps to what", () => {
     ["a Uint8Array, as bin", new Uint8Array([1, 2]), "c4020102"],
     ["a Buffer, as bin", Buffer.from([3]), "c40103"],
     ["an ArrayBuffer, as bin", new Uint8Array([4]).buffer, "c40104"],
+    ["a DataView, as bin", new DataView(new Uint8Array([9, 8, 7]).buffer, 1, 2), "c4020807"],
+    ["a lone surrogate, as U+FFFD", "\ud800", "a3efbfbd"],
     ["a Date on a whole second, as timestamp 32", new Date(0), "d6ff00000000"],
     ["a Date with milliseconds, as timestamp 64", new Date(1500), "d7ff7735940000000001"],
     ["a Date before 1970, as timestamp 96", new Date(-1000), "c70cff00000000ffffffffffffffff"],
@@ -136,6 +139,7 @@ describe("decode: what maps to what", () => {
     const decoded = decode<Record<string, unknown>>(bytes("81 a9 5f5f70726f746f5f5f 81 a1 78 01"));
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
     expect((decoded as { x?: unknown }).x).toBeUndefined();
+    expect(decoded).toEqual({ __proto_: { x: 1 } });
     expect(({} as { x?: unknown }).x).toBeUndefined();
   });
 });

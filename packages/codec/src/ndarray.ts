@@ -29,6 +29,8 @@ export class NDArrayValue<T extends TypedArray = TypedArray> implements NDArray<
     Object.freeze(this);
   }
 }
+// Inspection (console.log) shows the public name.
+Object.defineProperty(NDArrayValue, "name", { value: "NDArray" });
 
 /**
  * Wraps a typed array as an {@link NDArray} so that `encode` writes it in the
