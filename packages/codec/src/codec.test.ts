@@ -184,6 +184,19 @@ describe("encodeChunks", () => {
     expect(encodeChunks({ a: ndarray(new Uint8Array(10)) })).toHaveLength(1);
   });
 
+  it("keeps encodes nested in a toJSON independent", () => {
+    const shortest = new Codec({ alignArrays: false });
+    const big = ndarray(new Uint8Array(5000).fill(4));
+    class Inner {
+      toJSON(): Uint8Array {
+        return shortest.encode({ big });
+      }
+    }
+    const inner = new Inner();
+    const [nested] = decode<[Uint8Array]>(Buffer.concat(encodeChunks([inner, big])));
+    expect(Buffer.from(nested).equals(Buffer.from(shortest.encode({ big })))).toBe(true);
+  });
+
   it("does not mistake a user's 16-byte binary for a marker", () => {
     const value = [new Uint8Array(16).fill(7), ndarray(new Uint8Array(5000))];
     expect(hex(Buffer.concat(encodeChunks(value)))).toBe(hex(encode(value)));

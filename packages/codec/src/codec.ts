@@ -153,7 +153,15 @@ export class Codec {
    */
   encode(value: unknown): Uint8Array {
     if (!this.#align) {
-      const bytes = this.#pack(value);
+      // Markers are only for calls that splice them back (a toJSON may encode inside one).
+      const outer = holding;
+      holding = undefined;
+      let bytes: Uint8Array;
+      try {
+        bytes = this.#pack(value);
+      } finally {
+        holding = outer;
+      }
       canonicalizeIntegers(bytes);
       return bytes;
     }
