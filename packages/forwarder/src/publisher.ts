@@ -215,5 +215,8 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 
 /** @internal */
 function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
+  // Not `instanceof`: errors from the native addon may come from another realm.
+  return typeof reason === "object" && reason !== null
+    ? (reason as Error)
+    : new Error(String(reason));
 }

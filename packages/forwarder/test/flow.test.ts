@@ -1,0 +1,106 @@
+import type { Message } from "../src/index.js";
+import { Forwarder, Publisher, Subscriber } from "../src/index.js";
+
+// The flow-control policy of the README, "Flow control", one test per promise.
+
+const sockets: { close(): void }[] = [];
+const open = <T extends { close(): void }>(socket: T): T => {
+  sockets.push(socket);
+  return socket;
+};
+const forwarders: Forwarder[] = [];
+const start = (forwarder: Forwarder): Forwarder => {
+  forwarders.push(forwarder);
+  return forwarder;
+};
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.stop()));
+});
+
+test("a slow subscriber loses only its own messages, countable from sequence gaps; nobody else waits", async () => {
+  const total = 5000;
+  const forwarder = start(new Forwarder());
+  const fast: number[] = [];
+  let fastDone!: () => void;
+  const fastFinished = new Promise<void>((resolve) => (fastDone = resolve));
+  const fastSubscriber = open(
+    new Subscriber(forwarder, {
+      topics: "seq",
+      consume: (message) => {
+        fast.push(message.value as number);
+        if (fast.length === total) fastDone();
+      },
+    }),
+  );
+  // The slow subscriber reads nothing while the stream runs.
+  const slow = open(new Subscriber(forwarder, { topics: ["seq", "end"], highWaterMark: 20 }));
+  const publisher = open(new Publisher(forwarder));
+  await Promise.all([fastSubscriber.ready(), slow.ready()]);
+
+  for (let i = 0; i < total; i++) await publisher.send("seq", i);
+  // The publisher got through the whole stream although one subscriber is stuck.
+  await fastFinished;
+  expect(fast).toEqual(Array.from({ length: total }, (_, i) => i));
+
+  // Now the slow one catches up; end markers are repeated until one fits in its queue.
+  const received: number[] = [];
+  const draining = (async () => {
+    for await (const message of slow) {
+      if (message.topic === "end") return;
+      received.push(message.value as number);
+    }
+  })();
+  let finished = false;
+  void draining.then(() => (finished = true));
+  while (!finished) {
+    await publisher.send("end", null);
+    await turn();
+  }
+  await draining;
+  const lost = total - received.length;
+  expect(lost).toBeGreaterThan(0);
+  expect(received.length).toBeGreaterThanOrEqual(20);
+  // What it kept is the oldest part of the stream, in order: ZeroMQ drops the newest.
+  expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i));
+});
+
+test("a noDrop subscriber loses nothing, without slowing the publisher", async () => {
+  const total = 20_000;
+  const forwarder = start(new Forwarder({ highWaterMark: 100 }));
+  const subscriber = open(new Subscriber(forwarder, { topics: "seq", noDrop: true }));
+  const publisher = open(new Publisher(forwarder));
+  await subscriber.ready();
+  // The subscriber does not read until the whole stream was sent.
+  for (let i = 0; i < total; i++) await publisher.send("seq", i);
+  const received: number[] = [];
+  for await (const message of subscriber) {
+    received.push(message.value as number);
+    if (received.length === total) break;
+  }
+  expect(received).toEqual(Array.from({ length: total }, (_, i) => i));
+});
+
+test("a noDrop forwarder makes the publisher wait for the slowest subscriber instead of dropping", async () => {
+  const total = 2000;
+  const forwarder = start(new Forwarder({ noDrop: true, highWaterMark: 10 }));
+  const subscriber = open(new Subscriber(forwarder, { topics: "seq", highWaterMark: 10 }));
+  const publisher = open(new Publisher(forwarder, { highWaterMark: 10 }));
+  await subscriber.ready();
+  let sent = false;
+  const sending = (async () => {
+    for (let i = 0; i < total; i++) await publisher.send("seq", i);
+    sent = true;
+  })();
+  const received: Message[] = [];
+  received.push(await subscriber.receive());
+  // Queues hold far fewer than `total` messages, so the publisher must still be waiting.
+  expect(sent).toBe(false);
+  while (received.length < total) received.push(await subscriber.receive());
+  await sending;
+  expect(received.map((message) => message.value)).toEqual(
+    Array.from({ length: total }, (_, i) => i),
+  );
+});

@@ -1,0 +1,128 @@
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import type { Logger } from "../src/index.js";
+import { Forwarder, Publisher, Subscriber } from "../src/index.js";
+
+const sockets: { close(): void }[] = [];
+const open = <T extends { close(): void }>(socket: T): T => {
+  sockets.push(socket);
+  return socket;
+};
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+async function roundTrip(forwarder: Forwarder): Promise<unknown> {
+  const subscriber = open(new Subscriber(forwarder, { topics: "t" }));
+  const publisher = open(new Publisher(forwarder));
+  await subscriber.ready();
+  await publisher.send("t", { via: forwarder.transport });
+  return (await subscriber.receive()).value;
+}
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message) => void warnings.push(message),
+    error: () => undefined,
+  };
+}
+
+test("inproc is the default, with endpoints unique per forwarder", async () => {
+  const a = new Forwarder();
+  const b = new Forwarder();
+  expect(a.transport).toBe("inproc");
+  expect(a.publishAddress).toMatch(/^inproc:\/\//);
+  expect(a.publishAddress).not.toBe(b.publishAddress);
+  expect(a.subscribeAddress).not.toBe(b.subscribeAddress);
+  expect(await roundTrip(a)).toEqual({ via: "inproc" });
+  await a.stop();
+  await b.stop();
+});
+
+test("ipc binds socket files in the temp directory and removes them on stop", async () => {
+  const forwarder = new Forwarder({ transport: "ipc" });
+  await forwarder.start();
+  const files = [forwarder.publishAddress, forwarder.subscribeAddress].map((a) =>
+    a.replace(/^ipc:\/\//, ""),
+  );
+  for (const file of files) {
+    expect(file.startsWith(tmpdir())).toBe(true);
+    expect(existsSync(file)).toBe(true);
+  }
+  expect(await roundTrip(forwarder)).toEqual({ via: "ipc" });
+  for (const socket of sockets.splice(0)) socket.close();
+  await forwarder.stop();
+  for (const file of files) expect(existsSync(file)).toBe(false);
+});
+
+test("tcp binds 127.0.0.1 on free ports, final once started", async () => {
+  const logger = recordingLogger();
+  const forwarder = new Forwarder({ transport: "tcp", logger });
+  expect(() => forwarder.publishAddress).toThrow(/start\(\)/);
+  await forwarder.start();
+  const pattern = /^tcp:\/\/127\.0\.0\.1:(\d+)$/;
+  const publishPort = Number(pattern.exec(forwarder.publishAddress)?.[1]);
+  const subscribePort = Number(pattern.exec(forwarder.subscribeAddress)?.[1]);
+  expect(publishPort).toBeGreaterThan(0);
+  expect(subscribePort).toBeGreaterThan(0);
+  expect(publishPort).not.toBe(subscribePort);
+  expect(await roundTrip(forwarder)).toEqual({ via: "tcp" });
+  expect(logger.warnings).toEqual([]);
+  for (const socket of sockets.splice(0)) socket.close();
+  await forwarder.stop();
+});
+
+test("tcp on explicit ports, reachable by address strings", async () => {
+  // Ask the system for two free ports through a first forwarder, then reuse them.
+  const probe = new Forwarder({ transport: "tcp" });
+  await probe.start();
+  const ports = [probe.publishAddress, probe.subscribeAddress].map((a) =>
+    Number(a.split(":").pop()),
+  );
+  await probe.stop();
+  const forwarder = new Forwarder({
+    transport: "tcp",
+    publishPort: ports[0],
+    subscribePort: ports[1],
+  });
+  await forwarder.start();
+  expect(forwarder.publishAddress).toBe(`tcp://127.0.0.1:${ports[0]}`);
+  const subscriber = open(new Subscriber(forwarder.subscribeAddress, { topics: "t" }));
+  const publisher = open(new Publisher(forwarder.publishAddress));
+  // A string address of a forwarder of this thread still gets the full ready().
+  await subscriber.ready();
+  await publisher.send("t", "by address");
+  expect((await subscriber.receive()).value).toBe("by address");
+  for (const socket of sockets.splice(0)) socket.close();
+  await forwarder.stop();
+});
+
+test("binding every interface must be explicit and is logged as a warning", async () => {
+  const logger = recordingLogger();
+  const forwarder = new Forwarder({ transport: "tcp", host: "0.0.0.0", logger });
+  await forwarder.start();
+  expect(logger.warnings).toHaveLength(1);
+  expect(logger.warnings[0]).toMatch(/every network interface/);
+  await forwarder.stop();
+});
+
+test("a port in use makes start() reject, and the forwarder can be stopped", async () => {
+  const first = new Forwarder({ transport: "tcp" });
+  await first.start();
+  const port = Number(first.publishAddress.split(":").pop());
+  const second = new Forwarder({ transport: "tcp", publishPort: port });
+  await expect(second.start()).rejects.toThrow();
+  await second.stop();
+  await first.stop();
+});
+
+test("invalid options are rejected with clear errors", () => {
+  expect(() => new Forwarder({ transport: "tcp", publishPort: 70000 })).toThrow(/Invalid port/);
+  expect(() => new Forwarder({ transport: "udp" as never })).toThrow(/Unknown transport/);
+  expect(() => new Forwarder({ curve: { publicKey: "x", secretKey: "y" } })).toThrow(/curve/);
+});
