@@ -75,15 +75,16 @@ async function main(options: DemoOptions): Promise<number> {
     ]);
     if (options.json) {
       const { received, lost, fps, mbps, p50, p99, png, width, height } = report;
+      const round = (value: number) => Math.round(value * 1000) / 1000;
       const summary = {
         placement: options.viewer,
         transport,
         sent,
         received,
         lost,
-        fps,
-        mbps,
-        latencyMs: { p50, p99 },
+        fps: round(fps),
+        mbps: round(mbps),
+        latencyMs: { p50: round(p50), p99: round(p99) },
         png,
         width,
         height,

@@ -70,7 +70,8 @@ export class RemoteViewer {
   async shutdown(): Promise<void> {
     const stop: ToViewer = { type: "stop" };
     if (this.child instanceof Worker) this.child.postMessage(stop);
-    else if (this.child?.connected) this.child.send(stop);
+    // The child may be leaving already (its channel closing): nothing to stop then.
+    else if (this.child?.connected) this.child.send(stop, () => undefined);
     await this.exited;
   }
 
