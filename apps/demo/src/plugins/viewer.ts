@@ -164,7 +164,10 @@ export class Viewer {
         const status = message.value as CameraStatus;
         this.sent = status.sent;
         this.cameraIdle = !status.acquiring;
-        if (this.cameraIdle) this.display.tileDone(this.state());
+        if (this.cameraIdle) {
+          this.stats.pause();
+          this.display.tileDone(this.state());
+        }
         break;
       }
       case SCAN_PROGRESS_TOPIC:

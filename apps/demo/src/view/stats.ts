@@ -5,9 +5,12 @@ export interface StreamFigures {
   /** Frames missing from the sequence numbers received so far. */
   lost: number;
   /**
-   * Frames per second while streaming: from the median interval between
-   * receipts, so pauses (a stage move between tiles) do not count. Live: over
-   * the last frames; summary: over the whole stream.
+   * Frames per second of the stream: frames received over the time between
+   * their publish timestamps, leaving out the pauses marked with
+   * {@link StreamStats.pause} (a stage move between tiles). Publish times,
+   * not receipt times: a receiver that falls behind and catches up in a burst
+   * shows it in the latency, not as a burst of speed. Live: over the last
+   * frames; summary: over the whole stream.
    */
   fps: number;
   /** Megabytes (10^6 bytes) of frame data per second: `fps` times the mean frame size. */
@@ -39,7 +42,7 @@ export class StreamStats {
   private gaps = 0;
   private nextSeq = 0;
   private bytes = 0;
-  private last = 0;
+  private last = NaN;
   private readonly intervals: number[] = [];
   private readonly latencies: number[] = [];
 
@@ -51,11 +54,16 @@ export class StreamStats {
     } else {
       this.outOfOrder++;
     }
-    if (this.received > 0) this.intervals.push(now - this.last);
+    if (!Number.isNaN(this.last)) this.intervals.push(sentAt - this.last);
     this.received++;
     this.bytes += bytes;
     this.latencies.push(now - sentAt);
-    this.last = now;
+    this.last = sentAt;
+  }
+
+  /** The stream pauses (the camera stopped): the time until the next frame is not streaming time. */
+  pause(): void {
+    this.last = NaN;
   }
 
   /** Frames lost so far; with `sent`, also counts frames missing after the last one received. */
@@ -74,8 +82,8 @@ export class StreamStats {
   }
 
   private figures(intervals: number[], latencies: number[], lost: number): StreamFigures {
-    const interval = percentile(intervals, 50);
-    const fps = interval > 0 ? 1000 / interval : 0;
+    const time = intervals.reduce((sum, interval) => sum + interval, 0);
+    const fps = time > 0 ? (1000 * intervals.length) / time : 0;
     const frameBytes = this.received > 0 ? this.bytes / this.received : 0;
     return {
       received: this.received,
