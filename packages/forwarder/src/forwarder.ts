@@ -28,7 +28,7 @@ export interface ForwarderOptions {
   /** tcp: port of the subscriber side (default 0: a free port). */
   subscribePort?: number;
   /**
-   * Messages queued per peer on each side of the forwarder (default 1000).
+   * Messages queued per peer on each side of the forwarder (default 10,000).
    * See the package README, "Flow control".
    */
   highWaterMark?: number;
@@ -179,7 +179,7 @@ export class Forwarder implements ForwarderAddresses {
         `Forwarder binds every network interface (${host}): any host that can reach this machine can join the bus.`,
       );
     }
-    const highWaterMark = options.highWaterMark ?? 1000;
+    const highWaterMark = options.highWaterMark ?? 10_000;
     const xsub = new XSubscriber({
       linger: 0,
       receiveHighWaterMark: highWaterMark,

@@ -42,7 +42,9 @@ export interface SubscriberOptions {
   /**
    * Never drop messages for this subscriber: its queue grows without limit
    * (memory is the cost) instead. Publishers and other subscribers are not
-   * slowed. Overrides {@link highWaterMark}.
+   * slowed. Overrides {@link highWaterMark}. Over ipc/tcp the forwarder's
+   * own per-peer queue still applies; a forwarder with `noDrop` is the
+   * lossless option there.
    */
   noDrop?: boolean;
   /** Largest message (bytes) accepted; a peer sending more is disconnected (tcp/ipc). */

@@ -1,3 +1,4 @@
+import type { Transport } from "../src/index.js";
 import { ClosedError, Forwarder, Publisher, Subscriber } from "../src/index.js";
 import { take } from "./helpers.js";
 
@@ -17,21 +18,25 @@ afterEach(async () => {
   await forwarder.stop();
 });
 
-test("a burst of 2,000 messages from one async loop arrives complete and in order on the same thread", async () => {
-  const subscriber = open(new Subscriber(forwarder, { topics: "burst" }));
-  const publisher = open(new Publisher(forwarder));
-  await subscriber.ready();
-  const received: number[] = [];
-  const reading = (async () => {
-    for await (const message of subscriber) {
-      received.push(message.value as number);
-      if (received.length === 2000) return;
-    }
-  })();
-  for (let i = 0; i < 2000; i++) await publisher.send("burst", i);
-  await reading;
-  expect(received).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-});
+test.each<Transport>(["inproc", "ipc", "tcp"])(
+  "a burst of 2,000 messages from one async loop arrives complete and in order on the same thread (%s)",
+  async (transport) => {
+    forwarder = new Forwarder({ transport });
+    const subscriber = open(new Subscriber(forwarder, { topics: "burst" }));
+    const publisher = open(new Publisher(forwarder));
+    await subscriber.ready();
+    const received: number[] = [];
+    const reading = (async () => {
+      for await (const message of subscriber) {
+        received.push(message.value as number);
+        if (received.length === 2000) return;
+      }
+    })();
+    for (let i = 0; i < 2000; i++) await publisher.send("burst", i);
+    await reading;
+    expect(received).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  },
+);
 
 test("ready() covers a publisher created after it resolved", async () => {
   const subscriber = open(new Subscriber(forwarder, { topics: "late" }));

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 test("a slow subscriber loses only its own messages, countable from sequence gaps; nobody else waits", async () => {
   const total = 5000;
-  const forwarder = start(new Forwarder());
+  const forwarder = start(new Forwarder({ highWaterMark: 100 }));
   const fast: number[] = [];
   let fastDone!: () => void;
   const fastFinished = new Promise<void>((resolve) => (fastDone = resolve));
@@ -62,7 +62,7 @@ test("a slow subscriber loses only its own messages, countable from sequence gap
   await draining;
   const lost = total - received.length;
   expect(lost).toBeGreaterThan(0);
-  expect(received.length).toBeGreaterThanOrEqual(20);
+  expect(received.length).toBeGreaterThanOrEqual(100);
   // What it kept is the oldest part of the stream, in order: ZeroMQ drops the newest.
   expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i));
 });
