@@ -81,11 +81,11 @@ test("close() ends a waiting iterator and a pending receive cleanly", async () =
     for await (const _ of iterated) count++;
     return count;
   })();
-  const pending = received.receive();
+  const pending = expect(received.receive()).rejects.toBeInstanceOf(ClosedError);
   iterated.close();
   received.close();
   await expect(loop).resolves.toBe(0);
-  await expect(pending).rejects.toBeInstanceOf(ClosedError);
+  await pending;
   await expect(received.receive()).rejects.toBeInstanceOf(ClosedError);
   expect(() => received.subscribe("x")).toThrow(ClosedError);
 });
@@ -111,9 +111,9 @@ test("an AbortSignal closes the subscriber", async () => {
   const controller = new AbortController();
   const subscriber = open(new Subscriber(forwarder, { signal: controller.signal }));
   await subscriber.ready();
-  const pending = subscriber.receive();
+  const pending = expect(subscriber.receive()).rejects.toBeInstanceOf(ClosedError);
   controller.abort();
-  await expect(pending).rejects.toBeInstanceOf(ClosedError);
+  await pending;
   expect(subscriber.closed).toBe(true);
 });
 

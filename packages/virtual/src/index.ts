@@ -1,1 +1,41 @@
-export {};
+// The bus and plugin lifecycle.
+export { VirtualBus } from "./bus.js";
+export type { VirtualBusOptions } from "./bus.js";
+export { launch } from "./launch.js";
+export type { LaunchOptions, Session } from "./launch.js";
+export { hasConnectionPhase, hasRegistrationPhase, hasShutdown } from "./plugin.js";
+export type { HasConnection, HasRegistration, HasShutdown } from "./plugin.js";
+
+// Everything a plugin needs, so that it can import from this package alone.
+export { EmitError, isSignal, Signal, SignalRegistry, signalsOf } from "@sunflare/signal";
+export type {
+  Connection,
+  ConnectOptions,
+  Logger,
+  RegisterOptions,
+  RegistryConnectOptions,
+  SignalMap,
+} from "@sunflare/signal";
+export { isPrivateSlot, isSlot, slot, slotsOf } from "@sunflare/slot";
+export { asNDArray, Codec, decode, DecodeError, encode, isNDArray, ndarray } from "@sunflare/codec";
+export type { CodecOptions, DType, NDArray, TypedArray } from "@sunflare/codec";
+export {
+  ClosedError,
+  curveKeyPair,
+  Forwarder,
+  MalformedMessageError,
+  Publisher,
+  Subscriber,
+  topicPath,
+} from "@sunflare/forwarder";
+export type {
+  CurveClientOptions,
+  CurveKeyPair,
+  ForwarderAddresses,
+  ForwarderOptions,
+  Message,
+  PublisherOptions,
+  SubscriberEvents,
+  SubscriberOptions,
+  Transport,
+} from "@sunflare/forwarder";
