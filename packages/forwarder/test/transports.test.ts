@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import type { Logger } from "../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
@@ -12,6 +14,19 @@ const open = <T extends { close(): void }>(socket: T): T => {
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
 });
+
+/**
+ * A port nobody listens on now. Node picks it and has released it when the
+ * close callback runs (a stopped forwarder's listener closes on zeromq's I/O
+ * thread, later).
+ */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 async function roundTrip(forwarder: Forwarder): Promise<unknown> {
   const subscriber = open(new Subscriber(forwarder, { topics: "t" }));
@@ -78,13 +93,7 @@ test("tcp binds 127.0.0.1 on free ports, final once started", async () => {
 });
 
 test("tcp on explicit ports, reachable by address strings", async () => {
-  // Ask the system for two free ports through a first forwarder, then reuse them.
-  const probe = new Forwarder({ transport: "tcp" });
-  await probe.start();
-  const ports = [probe.publishAddress, probe.subscribeAddress].map((a) =>
-    Number(a.split(":").pop()),
-  );
-  await probe.stop();
+  const ports = [await freePort(), await freePort()];
   const forwarder = new Forwarder({
     transport: "tcp",
     publishPort: ports[0],
