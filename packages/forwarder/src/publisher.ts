@@ -33,8 +33,6 @@ export interface PublisherOptions {
   linger?: number;
 }
 
-const noop = (): void => undefined;
-
 /**
  * Sends messages into a {@link Forwarder}: `[topic, body]` multipart
  * messages that every subscriber whose topic prefix matches receives.
@@ -55,7 +53,10 @@ export class Publisher {
   readonly #socket: XPublisher;
   readonly #watcher: SubscriptionWatcher;
   readonly #codec: Codec | undefined;
-  #tail: Promise<void> | undefined;
+  #tail: Promise<void>;
+  #pendingSends = 0;
+  #synced = false;
+  #failure: Error | undefined;
   #address: string | undefined;
   #closed = false;
 
@@ -88,10 +89,14 @@ export class Publisher {
     // Nothing is sent before the connection exists (and, with sync, before the
     // subscription set arrived): a PUB socket silently drops what nobody has
     // subscribed to yet.
-    this.#tail = connected.then(() =>
-      sync ? this.#watcher.until(() => this.#watcher.has(SYNC_TOPIC)) : undefined,
-    );
-    this.#tail.catch(noop);
+    this.#tail = connected
+      .then(() => (sync ? this.#watcher.until(() => this.#watcher.has(SYNC_TOPIC)) : undefined))
+      .then(() => {
+        this.#synced = true;
+      });
+    this.#tail.catch((error: unknown) => {
+      this.#failure = asError(error);
+    });
   }
 
   /** Whether {@link close} was called. */
@@ -147,18 +152,24 @@ export class Publisher {
    */
   sendFrames(frames: readonly (Uint8Array | string)[]): Promise<void> {
     if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
-    if (frames.length === 0)
+    if (frames.length === 0) {
       return Promise.reject(new TypeError("A message needs at least one frame (the topic)."));
-    const parts = [...frames];
-    const previous = this.#tail;
-    const sent = previous ? previous.then(() => this.#deliver(parts)) : this.#deliver(parts);
-    const tail = sent.then(noop, noop);
-    this.#tail = tail;
-    void tail.then(() => {
-      if (this.#tail === tail) this.#tail = undefined;
-    });
+    }
+    const parts = frames as (Uint8Array | string)[];
+    // zeromq allows one pending send per socket: overlapping calls queue
+    // behind each other, and an idle, synchronised publisher sends directly.
+    const sent =
+      this.#pendingSends === 0 && this.#synced
+        ? this.#deliver(parts)
+        : this.#tail.then(() => this.#deliver(parts));
+    this.#pendingSends++;
+    this.#tail = sent.then(this.#sendDone, this.#sendDone);
     return sent;
   }
+
+  readonly #sendDone = (): void => {
+    this.#pendingSends--;
+  };
 
   /** Closes the socket; later sends reject with {@link ClosedError}. Idempotent. */
   close(): void {
@@ -169,20 +180,33 @@ export class Publisher {
     this.#watcher.markClosed();
   }
 
-  async #deliver(parts: (Uint8Array | string)[]): Promise<void> {
+  #deliver(parts: (Uint8Array | string)[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
+    // The connection never came (e.g. the forwarder failed to start).
+    if (this.#failure) return Promise.reject(this.#failure);
+    let sending: Promise<void>;
+    try {
+      sending = this.#socket.send(parts);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+    return sending.catch((error: unknown) => this.#retry(parts, error));
+  }
+
+  async #retry(parts: (Uint8Array | string)[], error: unknown): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      // With noDrop, a full queue makes libzmq answer EAGAIN while still
+      // reporting the socket writable, so zeromq.js cannot wait for us: back
+      // off and retry. This is the backpressure `send` callers feel.
+      if (this.#closed) throw new ClosedError("Publisher");
+      if (!isErrno(error, "EAGAIN")) throw asError(error);
+      await backoff(attempt);
       if (this.#closed) throw new ClosedError("Publisher");
       try {
         await this.#socket.send(parts);
         return;
-      } catch (error) {
-        // With noDrop, a full queue makes libzmq answer EAGAIN while still
-        // reporting the socket writable, so zeromq.js cannot wait for us: back
-        // off and retry. This is the backpressure `send` callers feel.
-        if (!isErrno(error, "EAGAIN") || this.#closed) {
-          throw this.#closed ? new ClosedError("Publisher") : error;
-        }
-        await backoff(attempt);
+      } catch (next) {
+        error = next;
       }
     }
   }

@@ -102,6 +102,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   #generation = 0;
   #stale = false;
   #reading: Promise<unknown> = Promise.resolve();
+  #pendingReads = 0;
   #closed = false;
   #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => this.close();
@@ -292,16 +293,25 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   }
 
   #nextInOrder(): Promise<Message | undefined> {
-    const next = this.#reading.then(() => this.#next());
-    this.#reading = next.catch(noop);
+    // zeromq allows one pending receive per socket: overlapping calls queue
+    // behind each other, and an idle subscriber reads directly.
+    const next = this.#pendingReads === 0 ? this.#next() : this.#reading.then(() => this.#next());
+    this.#pendingReads++;
+    this.#reading = next.then(this.#readDone, this.#readDone);
     return next;
   }
 
+  readonly #readDone = (): void => {
+    this.#pendingReads--;
+  };
+
   async #next(): Promise<Message | undefined> {
-    try {
-      await this.#whileOpen(this.#connected);
-    } catch {
-      return undefined;
+    if (!this.#isConnected) {
+      try {
+        await this.#whileOpen(this.#connected);
+      } catch {
+        return undefined;
+      }
     }
     for (;;) {
       if (this.#closed) return undefined;

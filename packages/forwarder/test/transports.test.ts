@@ -126,6 +126,10 @@ test("a port in use makes start() reject, and the forwarder can be stopped", asy
   const port = Number(first.publishAddress.split(":").pop());
   const second = new Forwarder({ transport: "tcp", publishPort: port });
   await expect(second.start()).rejects.toThrow();
+  // A publisher on it reports the failure on every send instead of hanging.
+  const publisher = open(new Publisher(second));
+  await expect(publisher.send("t", 1)).rejects.toThrow();
+  await expect(publisher.send("t", 2)).rejects.toThrow();
   await second.stop();
   await first.stop();
 });
