@@ -14,9 +14,26 @@ export interface StreamSubject {
   ready(): Promise<void>;
   /** Sends message `seq`, stamped with the current time where the payload has room for it. */
   send(seq: number): Promise<void>;
-  /** Starts the receive loops; `onMessage` runs once per delivery. */
-  start(onMessage: (seq: number, sentAt: number) => void): void;
+  /**
+   * Starts the receive loops; `onMessage` runs once per delivery, `onError`
+   * once if a receive loop fails (the measurement then fails with it).
+   */
+  start(onMessage: (seq: number, sentAt: number) => void, onError: (error: unknown) => void): void;
   close(): Promise<void>;
+}
+
+/**
+ * The first receive-loop error, as a rejection that `race` adds to any wait:
+ * a failing receiver ends the measurement instead of leaving it to stall.
+ */
+function failure(): {
+  reject: (error: unknown) => void;
+  race: <T>(promise: Promise<T>) => Promise<T>;
+} {
+  let reject!: (error: unknown) => void;
+  const failed = new Promise<never>((_, r) => (reject = r));
+  failed.catch(() => undefined);
+  return { reject, race: (promise) => Promise.race([promise, failed]) };
 }
 
 /** What one timed stream run delivered. */
@@ -42,21 +59,22 @@ export async function throughput(
   let target = warmup * subject.receivers;
   let finished = deferred();
   let lastAt = 0;
+  const failed = failure();
   subject.start(() => {
     lastAt = now();
     if (++delivered === target) finished.resolve();
-  });
-  await subject.ready();
+  }, failed.reject);
+  await failed.race(subject.ready());
 
   for (let seq = 0; seq < warmup; seq++) await subject.send(seq);
-  await waitFor(finished.promise, () => delivered);
+  await failed.race(waitFor(finished.promise, () => delivered));
 
   delivered = 0;
   target = count * subject.receivers;
   finished = deferred();
   const start = now();
   for (let seq = 0; seq < count; seq++) await subject.send(seq);
-  await waitFor(finished.promise, () => delivered);
+  await failed.race(waitFor(finished.promise, () => delivered));
   const seconds = (lastAt - start) / 1000;
   return { sent: count, delivered, expected: target, seconds, rate: delivered / seconds };
 }
@@ -74,12 +92,13 @@ export async function latency(
   const samples = new Float64Array(count);
   let delivered = 0;
   const finished = deferred();
+  const failed = failure();
   subject.start((seq, sentAt) => {
     if (seq < warmup) return;
     samples[delivered] = (now() - sentAt) * 1000;
     if (++delivered === count) finished.resolve();
-  });
-  await subject.ready();
+  }, failed.reject);
+  await failed.race(subject.ready());
 
   const interval = 1000 / ratePerSecond;
   const start = now();
@@ -90,7 +109,7 @@ export async function latency(
     if (wait > 0) await sleep(wait);
     await subject.send(seq);
   }
-  await waitFor(finished.promise, () => delivered);
+  await failed.race(waitFor(finished.promise, () => delivered));
   return { samples: samples.subarray(0, delivered), delivered, seconds: (now() - start) / 1000 };
 }
 

@@ -37,7 +37,7 @@ export async function busSubject(
     send(seq) {
       return publisher.send(topic, value(seq));
     },
-    start(onMessage) {
+    start(onMessage, onError) {
       for (const subscriber of subscribers) {
         loops.push(
           (async () => {
@@ -45,7 +45,7 @@ export async function busSubject(
               const [seq, sentAt] = read(message);
               onMessage(seq, sentAt);
             }
-          })(),
+          })().catch(onError),
         );
       }
     },

@@ -8,7 +8,7 @@ import type * as zmq from "zeromq";
  */
 export async function sendLossless(
   socket: zmq.Publisher,
-  frames: readonly (string | Uint8Array)[],
+  frames: (string | Uint8Array)[],
 ): Promise<void> {
   for (;;) {
     try {

@@ -53,7 +53,7 @@ export async function rawSubject(options: {
       const frames = [topic, payload.body(seq)];
       return noDrop ? sendLossless(publisher, frames) : publisher.send(frames);
     },
-    start(onMessage) {
+    start(onMessage, onError) {
       for (const subscriber of subscribers) {
         loops.push(
           (async () => {
@@ -65,7 +65,7 @@ export async function rawSubject(options: {
               const [seq, sentAt] = payload.read(body);
               onMessage(seq, sentAt);
             }
-          })(),
+          })().catch(onError),
         );
       }
     },
