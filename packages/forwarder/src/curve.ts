@@ -1,5 +1,5 @@
 import type { Socket } from "zeromq";
-import { curveKeyPair } from "zeromq";
+import { curveKeyPair as zmqCurveKeyPair } from "zeromq";
 
 /**
  * A CURVE key pair, as made by {@link curveKeyPair}: Z85-encoded, 40
@@ -28,7 +28,19 @@ export interface CurveClientOptions {
   secretKey?: string;
 }
 
-export { curveKeyPair };
+/**
+ * Makes a fresh CURVE key pair (zeromq's `curveKeyPair`): one for the
+ * forwarder's `curve` option; clients get one automatically.
+ *
+ * @example
+ * ```ts
+ * const forwarder = new Forwarder({ transport: "tcp", curve: curveKeyPair() });
+ * // Give peers forwarder.curveServerKey (the public half), never the secret one.
+ * ```
+ */
+export function curveKeyPair(): CurveKeyPair {
+  return zmqCurveKeyPair();
+}
 
 /** @internal */
 export function applyCurveServer(socket: Socket, keys: CurveKeyPair): void {
@@ -42,7 +54,7 @@ export function applyCurveClient(socket: Socket, options: CurveClientOptions): v
   const own =
     options.publicKey !== undefined && options.secretKey !== undefined
       ? { publicKey: options.publicKey, secretKey: options.secretKey }
-      : curveKeyPair();
+      : zmqCurveKeyPair();
   socket.curveServerKey = options.serverKey;
   socket.curvePublicKey = own.publicKey;
   socket.curveSecretKey = own.secretKey;
