@@ -179,6 +179,10 @@ export class Publisher {
     this.#socket.close();
     this.#watcher.markClosed();
   }
+  /** `using publisher = new Publisher(...)` closes it at scope exit. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
 
   #deliver(parts: (Uint8Array | string)[]): Promise<void> {
     if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
