@@ -63,10 +63,8 @@ async function main(options: DemoOptions): Promise<number> {
     viewer,
   ];
 
-  const session = await launch(bus, plugins).catch(async (error: unknown) => {
-    await bus.shutdown();
-    throw error;
-  });
+  // If a phase fails, launch shuts down what it started, and the bus.
+  const session = await launch(bus, plugins);
   try {
     await Promise.race([viewer.ready(), stopped]);
     const [sent, report] = await Promise.race([
