@@ -1,6 +1,6 @@
 /** One Jest run over every package, so the suite reports one total. */
 /** @type {import("jest").Config} */
 export default {
-  projects: ["<rootDir>/packages/*", "<rootDir>/apps/*"],
+  projects: ["<rootDir>/packages/*", "<rootDir>/apps/*", "<rootDir>/examples"],
   maxWorkers: 2,
 };
