@@ -3,6 +3,7 @@
  * sockets show up in its RSS: `child.ts <raw|bus> <quick|full>` prints one
  * JSON object `{ footprint, growth, delivered, notes }` (MB) on stdout.
  */
+import { loadBus, loadVirtual } from "../bus/load.js";
 import { settingsOf } from "../cases/settings.js";
 import { collectGarbage, deferred, waitFor } from "../util/timing.js";
 import type { Fleet } from "./fleet.js";
@@ -46,6 +47,9 @@ async function main(): Promise<MemoryReading | undefined> {
   const [subject, mode] = process.argv.slice(2);
   const settings = settingsOf("memory", mode === "quick");
   const notes: string[] = [];
+  // Load (and transpile) the packages before the first reading: the footprint
+  // is what the sockets cost, not the code.
+  if (subject !== "raw") await Promise.all([loadBus(), loadVirtual()]);
   const before = residentMB();
   const fleet =
     subject === "raw"

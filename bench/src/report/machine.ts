@@ -10,6 +10,8 @@ export interface Machine {
   readonly node: string;
   readonly platform: string;
   readonly libzmq: string;
+  /** 1-minute load average when the run ended: other work on the machine skews figures. */
+  readonly loadAverage: number;
 }
 
 /** Describes this machine (CPU model from `os.cpus()`). */
@@ -22,5 +24,6 @@ export function machine(): Machine {
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     libzmq: zmq.version,
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }

@@ -35,6 +35,7 @@ export async function writeMarkdown(path: string, results: RunResults): Promise<
     `- Command: \`${results.command}\` (in \`bench/\`; from the repository root: \`pnpm bench -- --write-results\`)`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.platform}`,
     `- Runtime: Node ${machine.node}, libzmq ${machine.libzmq}`,
+    `- Load average (1 min) at the end of the run: ${machine.loadAverage}`,
     `- Targets met: ${met} of ${targets.length}; the run took ${Math.round(results.seconds)} s`,
     "",
     markdownTable(results.rows),
