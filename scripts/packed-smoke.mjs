@@ -23,7 +23,10 @@ const checks = {
   async slot() {
     const { slot, isSlot } = await load("@sunflare/slot");
     assert.ok(isSlot(slot(() => 1)));
-    assert.deepEqual(readdirSync("node_modules").filter((d) => !d.startsWith(".")), ["@sunflare"]);
+    assert.deepEqual(
+      readdirSync("node_modules").filter((d) => !d.startsWith(".")),
+      ["@sunflare"],
+    );
     assert.deepEqual(readdirSync("node_modules/@sunflare"), ["slot"]);
   },
   async codec() {

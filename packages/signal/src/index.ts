@@ -3,6 +3,7 @@ export { disconnectReceiver } from "./links.js";
 export type { Logger } from "./logger.js";
 export { defaultLogger } from "./logger.js";
 export type {
+  AnySlot,
   Connection,
   RegisterOptions,
   RegistryConnectOptions,

@@ -24,9 +24,9 @@ import { signalsOf } from "./signals-of.js";
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface SignalMap {}
 
-/** A slot of any payload. @internal */
+/** A slot of any payload: what {@link SlotFor} accepts for names not listed in {@link SignalMap}. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the untyped fallback must accept every slot
-type AnySlot = (...args: any[]) => unknown;
+export type AnySlot = (...args: any[]) => unknown;
 
 /** What {@link SignalRegistry.signals} returns for `Name`: typed when `Name` is in {@link SignalMap}. */
 export type SignalsFor<Name extends string> = Name extends keyof SignalMap

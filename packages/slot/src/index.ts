@@ -1,2 +1,2 @@
-export type { SlotDecorator, SlotOptions } from "./slot.js";
+export type { Method, SlotDecorator, SlotOptions } from "./slot.js";
 export { isPrivateSlot, isSlot, slot, slotsOf } from "./slot.js";

@@ -20,9 +20,13 @@ interface SlotMark {
   readonly private: boolean;
 }
 
-// `any` because ClassMethodDecoratorContext constrains its method type this way.
+/**
+ * Any method of a class whose instances are `This`: what `@slot` can decorate.
+ *
+ * `any` because `ClassMethodDecoratorContext` constrains its method type this way.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Method<This> = (this: This, ...args: any) => any;
+export type Method<This> = (this: This, ...args: any) => any;
 
 /** A method decorator, as `@slot(options)` returns it. */
 export type SlotDecorator = <This, F extends Method<This>>(
