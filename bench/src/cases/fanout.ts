@@ -2,7 +2,8 @@ import type { BenchCase, BenchRow } from "../case.js";
 import { loadBus } from "../bus/load.js";
 import { busSubject } from "../bus/subject.js";
 import { rawSubject } from "../raw/subject.js";
-import { summarize, throughputRounds } from "../stream.js";
+import { cpuDetail, summarize, throughputRounds } from "../stream.js";
+import type { StreamResult } from "../stream.js";
 import { compared } from "../util/compare.js";
 import { now } from "../util/timing.js";
 import { settingsOf } from "./settings.js";
@@ -21,53 +22,65 @@ export const fanout: BenchCase = {
     const bus = await loadBus();
     if (typeof bus === "string") context.note(bus);
     const rows: BenchRow[] = [];
-    const run = { count: settings.count, warmup: settings.warmup, rounds: 1 };
+    const one = { count: settings.count, warmup: settings.warmup, rounds: 1 };
     for (const receivers of settings.subscribers) {
       context.log(`${label}: ${receivers} subscribers`);
-      const raw = await throughputRounds(
-        () =>
-          rawSubject({
-            topic,
-            receivers,
-            noDrop: true,
-            payload: {
-              body: (seq) => Buffer.from(JSON.stringify({ seq, t: now() })),
-              read: (body) => {
-                const value = JSON.parse(body.toString()) as { seq: number; t: number };
-                return [value.seq, value.t];
-              },
-            },
-          }),
-        run,
-      );
+      const raw: StreamResult[] = [];
+      const ours: StreamResult[] = [];
+      // Alternate subjects round by round so that drift in machine load hits both.
+      for (let round = 0; round < settings.rounds; round++) {
+        raw.push(
+          ...(await throughputRounds(
+            () =>
+              rawSubject({
+                topic,
+                receivers,
+                noDrop: true,
+                payload: {
+                  body: (seq) => Buffer.from(JSON.stringify({ seq, t: now() })),
+                  read: (body) => {
+                    const value = JSON.parse(body.toString()) as { seq: number; t: number };
+                    return [value.seq, value.t];
+                  },
+                },
+              }),
+            one,
+          )),
+        );
+        if (typeof bus === "string") continue;
+        ours.push(
+          ...(await throughputRounds(
+            () =>
+              busSubject(bus, {
+                topic,
+                receivers,
+                value: (seq) => ({ seq, t: now() }),
+                read: (message) => {
+                  const value = message.value as { seq: number; t: number };
+                  return [value.seq, value.t];
+                },
+              }),
+            one,
+          )),
+        );
+      }
+      const rawResult = summarize(`${label} ${receivers} raw`, raw, context.note);
       const rawRow: BenchRow = {
         case: label,
         subject: "raw zeromq.js (JSON)",
-        value: summarize(`${label} ${receivers} raw`, raw, context.note).rate,
+        value: rawResult.rate,
         unit: "deliveries/s",
-        detail: `${receivers} sub`,
+        detail: `${receivers} sub, ${cpuDetail(rawResult.cpuPerMessage)}`,
       };
       rows.push(rawRow);
-      if (typeof bus === "string") continue;
-      const ours = await throughputRounds(
-        () =>
-          busSubject(bus, {
-            topic,
-            receivers,
-            value: (seq) => ({ seq, t: now() }),
-            read: (message) => {
-              const value = message.value as { seq: number; t: number };
-              return [value.seq, value.t];
-            },
-          }),
-        run,
-      );
+      if (ours.length === 0) continue;
+      const result = summarize(`${label} ${receivers} bus`, ours, context.note);
       const row = {
         case: label,
         subject: "sunflare bus",
-        value: summarize(`${label} ${receivers} bus`, ours, context.note).rate,
+        value: result.rate,
         unit: "deliveries/s",
-        detail: `${receivers} sub`,
+        detail: `${receivers} sub, ${cpuDetail(result.cpuPerMessage)}`,
       };
       rows.push(compared(row, rawRow));
     }

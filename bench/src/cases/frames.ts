@@ -12,14 +12,15 @@ const label = "2 frames 512x512 uint16";
 const topic = "bench/frames";
 const side = 512;
 
-/** A row in frames/s with the matching GB/s beside it. */
-function frameRow(subject: string, rate: number, bytes: number): BenchRow {
+/** A row in frames/s with the matching GB/s (and CPU per frame, when known) beside it. */
+function frameRow(subject: string, rate: number, bytes: number, cpu?: number): BenchRow {
+  const throughput = `${((rate * bytes) / 1e9).toFixed(2)} GB/s`;
   return {
     case: label,
     subject,
     value: rate,
     unit: "frames/s",
-    detail: `${((rate * bytes) / 1e9).toFixed(2)} GB/s`,
+    detail: cpu === undefined ? throughput : `${throughput}, ${cpu.toFixed(0)} µs CPU/frame`,
   };
 }
 
@@ -77,10 +78,12 @@ export const frames: BenchCase = {
     }
 
     const bytes = pixels.byteLength;
+    const rawResult = summarize(`${label} raw`, raw, context.note);
     const rawRow = frameRow(
       "raw zeromq.js (bytes)",
-      summarize(`${label} raw`, raw, context.note).rate,
+      rawResult.rate,
       bytes,
+      rawResult.cpuPerMessage,
     );
     const rows: BenchRow[] = [rawRow];
     const python = await pythonBaseline(context.quick);
@@ -92,11 +95,8 @@ export const frames: BenchCase = {
       rows.push(pythonRow);
     }
     if (ours.length > 0) {
-      const row = frameRow(
-        "sunflare bus",
-        summarize(`${label} bus`, ours, context.note).rate,
-        bytes,
-      );
+      const result = summarize(`${label} bus`, ours, context.note);
+      const row = frameRow("sunflare bus", result.rate, bytes, result.cpuPerMessage);
       rows.push(compared(row, rawRow, { min: 0.6 }));
       if (pythonRow !== undefined) rows.push(compared(row, pythonRow, { min: 3 }));
     }

@@ -13,6 +13,7 @@ export interface Settings {
   readonly fanout: {
     readonly count: number;
     readonly warmup: number;
+    readonly rounds: number;
     readonly subscribers: readonly number[];
   };
   readonly signals: { readonly emits: number; readonly rounds: number };
@@ -24,7 +25,7 @@ const full: Settings = {
   small: { count: 200_000, warmup: 20_000, rounds: 3 },
   frames: { count: 2_000, warmup: 200, rounds: 3 },
   latency: { count: 5_000, warmup: 500, rate: 1_000 },
-  fanout: { count: 50_000, warmup: 5_000, subscribers: [1, 4, 16] },
+  fanout: { count: 30_000, warmup: 3_000, rounds: 3, subscribers: [1, 4, 16] },
   signals: { emits: 10_000_000, rounds: 5 },
   memory: { peers: 64, messages: 1_000_000, warmup: 100_000 },
 };
@@ -34,7 +35,7 @@ const quick: Settings = {
   small: { count: 10_000, warmup: 1_000, rounds: 1 },
   frames: { count: 100, warmup: 20, rounds: 1 },
   latency: { count: 500, warmup: 100, rate: 1_000 },
-  fanout: { count: 2_000, warmup: 200, subscribers: [1, 4, 16] },
+  fanout: { count: 2_000, warmup: 200, rounds: 1, subscribers: [1, 4, 16] },
   signals: { emits: 200_000, rounds: 2 },
   memory: { peers: 64, messages: 50_000, warmup: 10_000 },
 };

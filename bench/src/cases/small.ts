@@ -3,7 +3,7 @@ import { loadBus } from "../bus/load.js";
 import { busSubject } from "../bus/subject.js";
 import { pythonBaseline } from "../python.js";
 import { rawSubject } from "../raw/subject.js";
-import { summarize, throughputRounds } from "../stream.js";
+import { cpuDetail, summarize, throughputRounds } from "../stream.js";
 import { compared } from "../util/compare.js";
 import { now } from "../util/timing.js";
 import { settingsOf } from "./settings.js";
@@ -69,11 +69,13 @@ export const smallMessages: BenchCase = {
       }
     }
 
+    const rawResult = summarize(`${label} raw`, raw, context.note);
     const rawRow: BenchRow = {
       case: label,
       subject: "raw zeromq.js (JSON)",
-      value: summarize(`${label} raw`, raw, context.note).rate,
+      value: rawResult.rate,
       unit: "msg/s",
+      detail: cpuDetail(rawResult.cpuPerMessage),
     };
     const rows: BenchRow[] = [rawRow];
 
@@ -92,8 +94,14 @@ export const smallMessages: BenchCase = {
     }
 
     if (ours.length > 0) {
-      const value = summarize(`${label} bus`, ours, context.note).rate;
-      const row = { case: label, subject: "sunflare bus", value, unit: "msg/s" };
+      const result = summarize(`${label} bus`, ours, context.note);
+      const row = {
+        case: label,
+        subject: "sunflare bus",
+        value: result.rate,
+        unit: "msg/s",
+        detail: cpuDetail(result.cpuPerMessage),
+      };
       rows.push(compared(row, rawRow, { min: 1 }));
       if (pythonRow !== undefined) rows.push(compared(row, pythonRow, { min: 3 }));
     }
