@@ -98,11 +98,13 @@ def run_stream(count, warmup, topic, make_body, read_body, nodrop):
     state["delivered"] = 0
     state["target"] = count
     state["measuring"] = True
+    cpu_start = time.process_time()
     start = time.perf_counter()
     for seq in range(count):
         publisher.send_multipart([topic, make_body(seq)])
     batch_done.wait(60)
     thread.join(5)
+    cpu = time.process_time() - cpu_start
     seconds = state["last"] - start
     delivered = state["delivered"]
 
@@ -113,6 +115,7 @@ def run_stream(count, warmup, topic, make_body, read_body, nodrop):
         "delivered": delivered,
         "seconds": seconds,
         "rate": delivered / seconds if seconds > 0 else 0,
+        "cpuPerMessage": cpu * 1e6 / count,
     }
 
 

@@ -13,6 +13,8 @@ export interface PythonStream {
   readonly delivered: number;
   readonly seconds: number;
   readonly rate: number;
+  /** Process CPU time per message sent, µs. */
+  readonly cpuPerMessage: number;
 }
 
 /** What the Python original's data path did in this run. */

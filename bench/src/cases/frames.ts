@@ -91,7 +91,12 @@ export const frames: BenchCase = {
     if (typeof python === "string") {
       context.note(python);
     } else {
-      pythonRow = frameRow("python original", python.frames.rate, python.frames.bytes);
+      pythonRow = frameRow(
+        "python original",
+        python.frames.rate,
+        python.frames.bytes,
+        python.frames.cpuPerMessage,
+      );
       rows.push(pythonRow);
     }
     if (ours.length > 0) {

@@ -89,6 +89,7 @@ export const smallMessages: BenchCase = {
         subject: "python original",
         value: python.small.rate,
         unit: "msg/s",
+        detail: cpuDetail(python.small.cpuPerMessage),
       };
       rows.push(pythonRow);
     }
