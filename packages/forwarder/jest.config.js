@@ -1,3 +1,6 @@
 import { jestConfig } from "@sunflare/jest-config";
 
-export default jestConfig("forwarder");
+// testTimeout is a global option: the root multi-project run ignores the
+// preset's value, so it is set per test file here (a safety net for loaded
+// machines, never a wait).
+export default { ...jestConfig("forwarder"), setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] };
