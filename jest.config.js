@@ -3,4 +3,6 @@
 export default {
   projects: ["<rootDir>/packages/*", "<rootDir>/apps/*", "<rootDir>/examples"],
   maxWorkers: 2,
+  // A global option: Jest ignores a per-project testTimeout in a multi-project run.
+  testTimeout: 30_000,
 };

@@ -32,6 +32,5 @@ export function jestConfig(displayName) {
         },
       ],
     },
-    testTimeout: 20_000,
   };
 }

@@ -7,7 +7,14 @@ export { hasConnectionPhase, hasRegistrationPhase, hasShutdown } from "./plugin.
 export type { HasConnection, HasRegistration, HasShutdown } from "./plugin.js";
 
 // Everything a plugin needs, so that it can import from this package alone.
-export { EmitError, isSignal, Signal, SignalRegistry, signalsOf } from "@sunflare/signal";
+export {
+  disconnectReceiver,
+  EmitError,
+  isSignal,
+  Signal,
+  SignalRegistry,
+  signalsOf,
+} from "@sunflare/signal";
 export type {
   Connection,
   ConnectOptions,
@@ -17,7 +24,16 @@ export type {
   SignalMap,
 } from "@sunflare/signal";
 export { isPrivateSlot, isSlot, slot, slotsOf } from "@sunflare/slot";
-export { asNDArray, Codec, decode, DecodeError, encode, isNDArray, ndarray } from "@sunflare/codec";
+export {
+  asNDArray,
+  Codec,
+  decode,
+  DecodeError,
+  encode,
+  EncodeError,
+  isNDArray,
+  ndarray,
+} from "@sunflare/codec";
 export type { CodecOptions, DType, NDArray, TypedArray } from "@sunflare/codec";
 export {
   ClosedError,
