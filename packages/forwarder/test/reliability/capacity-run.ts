@@ -10,7 +10,7 @@ export interface CapacityOptions {
   /**
    * How far (in messages) a publisher may run ahead of the slowest
    * subscriber: what keeps the stream under capacity. The default queues
-   * (forwarder 1,000 plus subscriber 10,000 per subscriber) hold
+   * (forwarder 10,000 plus subscriber 10,000 per subscriber) hold
    * `publishers * window` easily.
    */
   window?: number;
