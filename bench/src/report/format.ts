@@ -52,13 +52,25 @@ export function textTable(rows: readonly BenchRow[]): string {
   return lines.join("\n");
 }
 
-/** A Markdown table for RESULTS.md. */
+/** A Markdown table for RESULTS.md, padded the way Prettier formats tables. */
 export function markdownTable(rows: readonly BenchRow[]): string {
   const escape = (cell: string): string => cell.replaceAll("|", "\\|");
-  const lines = [
-    `| ${headers.join(" | ")} |`,
-    `| ${headers.map((_, column) => (rightAligned.has(column) ? "---:" : "---")).join(" | ")} |`,
-    ...rows.map((row) => `| ${cells(row).map(escape).join(" | ")} |`),
-  ];
-  return lines.join("\n");
+  const table = [headers, ...rows.map((row) => cells(row).map(escape))];
+  const widths = headers.map((_, column) =>
+    Math.max(3, ...table.map((line) => (line[column] ?? "").length)),
+  );
+  const render = (line: readonly string[]): string =>
+    `| ${line
+      .map((cell, column) =>
+        rightAligned.has(column)
+          ? cell.padStart(widths[column] ?? 0)
+          : cell.padEnd(widths[column] ?? 0),
+      )
+      .join(" | ")} |`;
+  const rule = `| ${widths
+    .map((width, column) =>
+      rightAligned.has(column) ? `${"-".repeat(width - 1)}:` : "-".repeat(width),
+    )
+    .join(" | ")} |`;
+  return [render(headers), rule, ...table.slice(1).map(render)].join("\n");
 }
