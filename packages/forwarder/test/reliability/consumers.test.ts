@@ -17,7 +17,7 @@ test("consumers that throw or reject are reported with the topic, never an unhan
   const run = await runScript(
     join(__dirname, "fixtures", "faulty-consumers.ts"),
     [String(total)],
-    30_000,
+    25_000,
   );
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);

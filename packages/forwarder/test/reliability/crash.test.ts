@@ -35,7 +35,13 @@ function collector() {
 async function audience(publisher: Publisher, count: number): Promise<void> {
   // waitForSubscribers only waits for "at least"; a crashed peer's
   // subscriptions must also go away, which the bus learns by itself.
+  // Bounded, so that a failure ends this loop instead of spinning past the test.
+  const giveUp = performance.now() + 20_000;
   while (publisher.subscribers !== count) {
+    if (performance.now() > giveUp)
+      throw new Error(
+        `The bus still counts ${publisher.subscribers} subscribers, expected ${count}.`,
+      );
     if (publisher.subscribers < count) await publisher.waitForSubscribers(count);
     else await new Promise((resolve) => setImmediate(resolve));
   }

@@ -17,7 +17,7 @@ test("shutdown under load: rounds of start, flat-out publishing and shutdown mid
   const run = await runScript(
     join(__dirname, "..", "..", "soak", "shutdown.ts"),
     ["--rounds", String(rounds), "--limit-ms", "2000"],
-    40_000,
+    25_000,
   );
   // Publishers linger up to 1 s (PublisherOptions.linger) to deliver what is
   // still queued, and zeromq says so at exit; anything else is a failure.
