@@ -5,7 +5,7 @@ import type { Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { ClosedError, isErrno } from "./errors.js";
-import { addPublisher, removePublisher } from "./local.js";
+import { addPublisher, removePublisher, trackSocket, untrackSocket } from "./local.js";
 import { SYNC_TOPIC } from "./topic.js";
 import { SubscriptionWatcher } from "./watcher.js";
 
@@ -73,6 +73,7 @@ export class Publisher {
       sendHighWaterMark: options.highWaterMark ?? 1000,
       linger: options.linger ?? 1000,
     });
+    trackSocket(this.#socket);
     this.#watcher = new SubscriptionWatcher(this.#socket);
     const connected = connectTo(this.#socket, endpoint, "publish", options.curve).then(
       ({ address }) => {
@@ -177,6 +178,7 @@ export class Publisher {
     this.#closed = true;
     if (this.#address !== undefined) removePublisher(this.#address, this.#watcher);
     this.#socket.close();
+    untrackSocket(this.#socket);
     this.#watcher.markClosed();
   }
   /** `using publisher = new Publisher(...)` closes it at scope exit. */
