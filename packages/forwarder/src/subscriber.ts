@@ -1,12 +1,19 @@
 import { EventEmitter } from "node:events";
 import type { Codec } from "@sunflare/codec";
+import type { Observer } from "zeromq";
 import { Subscriber as ZmqSubscriber, XPublisher } from "zeromq";
 import type { ConnectInfo, Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { applyCurveClient } from "./curve.js";
 import { ClosedError, MalformedMessageError } from "./errors.js";
-import { publishAddressOf, publishersChanged, publishersOf } from "./local.js";
+import {
+  publishAddressOf,
+  publishersChanged,
+  publishersOf,
+  trackSocket,
+  untrackSocket,
+} from "./local.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { Message } from "./message.js";
@@ -47,7 +54,14 @@ export interface SubscriberOptions {
    * lossless option there.
    */
   noDrop?: boolean;
-  /** Largest message (bytes) accepted; a peer sending more is disconnected (tcp/ipc). */
+  /**
+   * Largest message (bytes, all frames) this subscriber accepts (tcp/ipc).
+   * A larger message is dropped and ZeroMQ resets the connection; the
+   * subscriber reports it (see {@link SubscriberEvents}) and reconnects.
+   * Messages sent meanwhile are lost: call {@link Subscriber.ready} again
+   * before relying on delivery. Prefer `ForwarderOptions.maxMessageSize`,
+   * which stops oversize messages before they reach any subscriber.
+   */
   maxMessageSize?: number;
   /** CURVE client keys, for a forwarder running with `curve` (automatic when given the Forwarder object). */
   curve?: CurveClientOptions;
@@ -96,8 +110,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   readonly #topics: string[] = [];
   readonly #connected: Promise<ConnectInfo>;
   readonly #consume: SubscriberOptions["consume"];
-  readonly #closedPromise: Promise<void>;
-  #resolveClosed: () => void = noop;
+  // Woken by close(). A Set, so that each wait removes itself when done
+  // instead of piling reactions on a promise that settles only at close.
+  readonly #closeWaiters = new Set<() => void>();
+  #events: Observer | undefined;
   #isConnected = false;
   #generation = 0;
   #stale = false;
@@ -116,7 +132,6 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#codec = options.codec;
     this.#logger = options.logger ?? defaultLogger;
     this.#consume = options.consume;
-    this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
     const topics = options.topics ?? "";
     for (const topic of typeof topics === "string" ? [topics] : topics) this.#addTopic(topic);
     if (this.#topics.length === 0) this.#topics.push("");
@@ -124,7 +139,14 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
       linger: 0,
       receiveHighWaterMark: options.noDrop ? 0 : (options.highWaterMark ?? 10_000),
     });
-    if (options.maxMessageSize !== undefined) this.#socket.maxMessageSize = options.maxMessageSize;
+    trackSocket(this.#socket);
+    const limit = options.maxMessageSize;
+    if (limit !== undefined) {
+      this.#socket.maxMessageSize = limit;
+      // Created before connecting, so that no event of the connection is missed.
+      this.#events = this.#socket.events;
+      trackSocket(this.#events);
+    }
     this.#connected = connectTo(this.#socket, endpoint, "subscribe", options.curve).then((info) => {
       if (this.#closed) throw new ClosedError("Subscriber");
       // Subscribing only now that the connection (and its pipe) exists keeps
@@ -133,6 +155,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
       for (const topic of this.#topics) this.#socket.subscribe(topic);
       this.#socket.subscribe(presenceTopic(this.#id, this.#generation));
       this.#isConnected = true;
+      if (limit !== undefined) void this.#watchResets(info.address, limit);
       return info;
     });
     this.#connected.catch((error: unknown) => {
@@ -232,7 +255,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#closed = true;
     this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#socket.close();
-    this.#resolveClosed();
+    untrackSocket(this.#socket);
+    if (this.#events) untrackSocket(this.#events);
+    for (const wake of this.#closeWaiters) wake();
+    this.#closeWaiters.clear();
   }
 
   /** `using subscriber = new Subscriber(...)` closes it at scope exit. */
@@ -258,7 +284,15 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
 
   async #whileOpen<T>(promise: Promise<T>): Promise<T> {
     if (this.#closed) throw new ClosedError("Subscriber");
-    const result = await Promise.race([promise, this.#closedPromise.then(() => undefined)]);
+    let wake = noop;
+    const closed = new Promise<undefined>((resolve) => (wake = () => resolve(undefined)));
+    this.#closeWaiters.add(wake);
+    let result: T | undefined;
+    try {
+      result = await Promise.race([promise, closed]);
+    } finally {
+      this.#closeWaiters.delete(wake);
+    }
     if (this.#closed) throw new ClosedError("Subscriber");
     return result as T;
   }
@@ -272,6 +306,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     // publisher side even when no local publisher exists yet: a publisher
     // that connects later gets it in the forwarder's subscription set.
     const socket = new XPublisher({ linger: 0 });
+    trackSocket(socket);
     const witness = new SubscriptionWatcher(socket);
     try {
       if (curve) applyCurveClient(socket, curve);
@@ -282,12 +317,18 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
           (w) => !w.closed && !w.has(presence),
         );
         if (pending.length === 0) return;
-        await this.#whileOpen(
-          Promise.race([...pending.map((w) => w.changed()), publishersChanged()]),
-        );
+        const waits = [...pending.map((w) => w.nextChange()), publishersChanged()];
+        try {
+          await this.#whileOpen(Promise.race(waits.map((wait) => wait.changed)));
+        } finally {
+          // Whatever woke us, the other waits are dropped: a closed subscriber
+          // must not stay reachable from a long-lived publisher.
+          for (const wait of waits) wait.cancel();
+        }
       }
     } finally {
       socket.close();
+      untrackSocket(socket);
       witness.markClosed();
     }
   }
@@ -335,6 +376,56 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
         ),
         topic,
       );
+    }
+  }
+
+  /**
+   * libzmq answers a message over `maxMessageSize` with a protocol error: it
+   * drops the message and the connection, and never reconnects (it does only
+   * after connection errors). Reconnect here, and report the reset once the
+   * forwarder is reached again without a retry (which tells a reset by a
+   * live peer from a forwarder that went away).
+   */
+  async #watchResets(address: string, limit: number): Promise<void> {
+    const events = this.#events;
+    if (!events) return;
+    let reset = false;
+    try {
+      for (;;) {
+        const event = await events.receive();
+        if (this.#closed) return;
+        if (event.type === "disconnect") {
+          reset = true;
+          // Messages may have been lost: the next ready() starts afresh.
+          this.#stale = true;
+          this.#reconnect(address);
+        } else if (event.type === "connect:retry") {
+          reset = false;
+        } else if (event.type === "handshake" && reset) {
+          reset = false;
+          this.#report(
+            new Error(
+              `The forwarder at ${address} sent a message larger than this subscriber's maxMessageSize (${limit} bytes): ZeroMQ dropped it and reset the connection, which has been re-established. Messages sent meanwhile were lost.`,
+            ),
+            undefined,
+          );
+        }
+      }
+    } catch {
+      // The socket (and with it its event observer) was closed.
+    }
+  }
+
+  #reconnect(address: string): void {
+    try {
+      this.#socket.disconnect(address);
+    } catch {
+      // Already gone with the reset: connecting again is all that is needed.
+    }
+    try {
+      this.#socket.connect(address);
+    } catch (error) {
+      if (!this.#closed) this.#report(error, undefined);
     }
   }
 

@@ -16,7 +16,7 @@ import { presenceOwner } from "./topic.js";
 export class SubscriptionWatcher {
   readonly #topics = new Set<string>();
   readonly #presence = new Map<string, number>();
-  #wake: (() => void)[] = [];
+  readonly #wake = new Set<() => void>();
   #closed = false;
 
   constructor(readonly socket: XPublisher) {}
@@ -46,8 +46,19 @@ export class SubscriptionWatcher {
 
   /** Resolves at the next change (a notice, or close). */
   changed(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    return new Promise((resolve) => this.#wake.push(resolve));
+    return this.nextChange().changed;
+  }
+
+  /**
+   * Like {@link changed}, with a `cancel` that forgets the wait: a waiter
+   * that gives up must not stay reachable until the next notice.
+   */
+  nextChange(): { changed: Promise<void>; cancel: () => void } {
+    if (this.#closed) return { changed: Promise.resolve(), cancel: () => undefined };
+    let resolve!: () => void;
+    const changed = new Promise<void>((settle) => (resolve = settle));
+    this.#wake.add(resolve);
+    return { changed, cancel: () => this.#wake.delete(resolve) };
   }
 
   /** Resolves once `predicate` holds, or once closed (check {@link closed}). */
@@ -62,8 +73,8 @@ export class SubscriptionWatcher {
   }
 
   #notify(): void {
-    const wake = this.#wake;
-    this.#wake = [];
+    const wake = [...this.#wake];
+    this.#wake.clear();
     for (const resolve of wake) resolve();
   }
 

@@ -115,3 +115,36 @@ test("curve: a peer without the key can neither receive nor inject", async () =>
   await expect(plainReader.receive()).rejects.toMatchObject({ code: "EAGAIN" });
   await expect(guessingReader.receive()).rejects.toMatchObject({ code: "EAGAIN" });
 });
+
+test("a subscriber's own maxMessageSize: an oversize message is reported once, then the subscriber reconnects and receives again", async () => {
+  forwarder = new Forwarder({ transport: "tcp" });
+  await forwarder.start();
+  const bounded = open(
+    new Subscriber(forwarder, { topics: ["big", "small"], maxMessageSize: 1024 }),
+  );
+  const unbounded = open(new Subscriber(forwarder, { topics: ["big", "small"] }));
+  const errors: unknown[] = [];
+  const reported = new Promise<void>((resolve) =>
+    bounded.on("error", (error) => {
+      errors.push(error);
+      resolve();
+    }),
+  );
+  const publisher = open(new Publisher(forwarder));
+  await Promise.all([bounded.ready(), unbounded.ready()]);
+  await publisher.send("small", "before");
+  expect((await bounded.receive()).value).toBe("before");
+
+  await publisher.send("big", new Uint8Array(4096));
+  await reported;
+  expect(String(errors[0])).toContain("larger than this subscriber's maxMessageSize (1024 bytes)");
+  // Back on the bus: readiness holds again, and later messages arrive.
+  await bounded.ready();
+  await publisher.send("small", "after");
+  expect((await bounded.receive()).value).toBe("after");
+  expect(errors).toHaveLength(1);
+  // A subscriber without the limit got everything.
+  const values = [];
+  for (let i = 0; i < 3; i++) values.push((await unbounded.receive()).topic);
+  expect(values).toEqual(["small", "big", "small"]);
+});
