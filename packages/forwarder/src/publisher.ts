@@ -127,7 +127,13 @@ export class Publisher {
     while (this.#watcher.subscribers < count) {
       signal?.throwIfAborted();
       if (this.#closed || this.#watcher.closed) throw new ClosedError("Publisher");
-      await (signal ? raceAbort(this.#watcher.changed(), signal) : this.#watcher.changed());
+      // Cancelled in any case, so that an aborted wait does not stay registered.
+      const wait = this.#watcher.nextChange();
+      try {
+        await (signal ? raceAbort(wait.changed, signal) : wait.changed);
+      } finally {
+        wait.cancel();
+      }
     }
   }
 
