@@ -4,6 +4,7 @@ import { Packr, Unpackr, addExtension } from "msgpackr";
 import { DecodeError, EncodeError } from "./decode-error.js";
 import type { HeldBody, Marker } from "./assemble.js";
 import { assemble, concat } from "./assemble.js";
+import { encodeInFrame } from "./framed.js";
 import { canonicalizeIntegers } from "./integers.js";
 import type { NDArray } from "./ndarray.js";
 import { NDArrayValue, wireBytes } from "./ndarray.js";
@@ -147,7 +148,13 @@ export class Codec {
   /**
    * Encodes `value` as one standard MessagePack value. NDArrays (from
    * {@link ndarray}) anywhere inside are written in the numpy wire form, their
-   * memory copied once into the output.
+   * memory copied once into the output, except for the one case below.
+   *
+   * When `value` holds exactly one NDArray of 64 KiB or more and it was made by
+   * {@link allocNDArray}, the message is written around it in its own buffer
+   * (when the bytes before and after it fit the room left there) and the result
+   * is a view of that buffer: the elements are not copied. The bytes are the
+   * same either way. With `alignArrays: false` arrays are always copied.
    *
    * @throws EncodeError for a value MessagePack cannot express.
    */
@@ -166,7 +173,7 @@ export class Codec {
       return bytes;
     }
     const chunks = this.#encodeHolding(value, ALIGN_THRESHOLD);
-    return chunks.length === 1 ? chunks[0]! : concat(chunks);
+    return chunks.length === 1 ? chunks[0]! : (encodeInFrame(chunks) ?? concat(chunks));
   }
 
   /**

@@ -29,6 +29,21 @@ export type TypedArray =
   | Float32Array
   | Float64Array;
 
+/** The typed-array class that carries each dtype ("bool" is a `Uint8Array` of 0s and 1s). */
+export interface TypedArrayOf {
+  bool: Uint8Array;
+  uint8: Uint8Array;
+  int8: Int8Array;
+  uint16: Uint16Array;
+  int16: Int16Array;
+  uint32: Uint32Array;
+  int32: Int32Array;
+  uint64: BigUint64Array;
+  int64: BigInt64Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
 /** @internal */
 export interface TypedArrayConstructor {
   readonly BYTES_PER_ELEMENT: number;

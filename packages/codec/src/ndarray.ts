@@ -151,8 +151,8 @@ export function wireBytes(array: NDArray): Uint8Array {
   return copy;
 }
 
-/** Product of a shape, or undefined if any extent is not a non-negative safe integer. */
-function elementCount(shape: readonly unknown[]): number | undefined {
+/** Product of a shape, or undefined if any extent is not a non-negative safe integer. @internal */
+export function elementCount(shape: readonly unknown[]): number | undefined {
   let count = 1;
   for (const extent of shape) {
     if (typeof extent !== "number" || !Number.isSafeInteger(extent) || extent < 0) return undefined;
@@ -161,7 +161,8 @@ function elementCount(shape: readonly unknown[]): number | undefined {
   return Number.isSafeInteger(count) ? count : undefined;
 }
 
-function describe(value: unknown): string {
+/** A short description of a value for error messages. @internal */
+export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length} elements`;
   if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
   if (typeof value === "string")
