@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { ndarray } from "@sunflare/codec";
+import { allocNDArray } from "@sunflare/codec";
 import type { Publisher } from "@sunflare/forwarder";
 import { Signal, type SignalRegistry } from "@sunflare/signal";
 import { slot } from "@sunflare/slot";
@@ -61,7 +61,6 @@ export class Camera {
   readonly sigExposureChanged = new Signal<[ms: number]>();
 
   private readonly scene: BeadScene;
-  private readonly pixels: Uint16Array;
   private publisher: Publisher | undefined;
   private exposureMs: number;
   private stagePosition: [x: number, y: number] = [0, 0];
@@ -74,7 +73,6 @@ export class Camera {
     private readonly options: CameraOptions,
   ) {
     this.scene = new BeadScene({ width: options.width, height: options.height });
-    this.pixels = new Uint16Array(options.width * options.height);
     this.exposureMs = options.exposureMs ?? 20;
   }
 
@@ -143,13 +141,16 @@ export class Camera {
         const wait = start + (n * 1000) / fps - performance.now();
         if (wait > 1) await delay(wait);
         const [x, y] = this.stagePosition;
-        this.scene.render(x / pixelSize, y / pixelSize, this.exposureMs, this.pixels);
+        // A new framed array per frame: encoding writes the message around its
+        // pixels without copying them, and the message owns them once sent.
+        const frame = allocNDArray("uint16", [height, width]);
+        this.scene.render(x / pixelSize, y / pixelSize, this.exposureMs, frame.data);
         const message: FrameMessage = {
           seq: this.sent,
           timestamp: wallClock(),
           exposureMs: this.exposureMs,
           position: [x, y],
-          frame: ndarray(this.pixels, [height, width]),
+          frame,
         };
         await publisher.send(FRAMES_TOPIC, message);
         this.sent++;
