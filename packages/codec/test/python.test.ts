@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Codec, asNDArray, decode, encode, ndarray } from "../src/index.js";
+import { Codec, allocNDArray, asNDArray, decode, encode, ndarray } from "../src/index.js";
 
 /** The first of $SUNFLARE_PYTHON, /usr/bin/python3, python3 that imports msgpack and numpy. */
 function findPython(): { python?: string; tried: string[] } {
@@ -140,6 +140,22 @@ if (python === undefined) {
           Buffer.from(pixels.buffer),
         ),
       ).toBe(true);
+    });
+
+    it("Python reads a frame encoded in place around an allocNDArray", () => {
+      const framed = allocNDArray("uint16", [512, 512]);
+      framed.data.forEach((_, i, data) => (data[i] = (i * 11) & 0xffff));
+      const value = { ...frameMessage(framed.data, "in place"), frame: framed };
+      const sent = encode(value);
+      expect(sent.buffer).toBe(framed.data.buffer);
+      const run = spawnSync(python, [join(__dirname, "roundtrip.py"), "frame"], {
+        input: sent,
+        timeout: 30_000,
+      });
+      expect(run.stderr.toString()).toBe("");
+      expect(run.status).toBe(0);
+      const shortest = new Codec({ alignArrays: false });
+      expect(Buffer.from(run.stdout).equals(Buffer.from(shortest.encode(value)))).toBe(true);
     });
 
     it("Python reports a value it did not expect", () => {
