@@ -25,6 +25,7 @@ export type {
 } from "@sunflare/signal";
 export { isPrivateSlot, isSlot, slot, slotsOf } from "@sunflare/slot";
 export {
+  allocNDArray,
   asNDArray,
   Codec,
   decode,
@@ -34,7 +35,14 @@ export {
   isNDArray,
   ndarray,
 } from "@sunflare/codec";
-export type { CodecOptions, DType, NDArray, TypedArray } from "@sunflare/codec";
+export type {
+  AllocNDArrayOptions,
+  CodecOptions,
+  DType,
+  NDArray,
+  TypedArray,
+  TypedArrayOf,
+} from "@sunflare/codec";
 export {
   ClosedError,
   curveKeyPair,
