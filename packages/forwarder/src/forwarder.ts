@@ -8,6 +8,27 @@ import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import { SYNC_TOPIC } from "./topic.js";
 
+/**
+ * zeromq.js names each proxy's control endpoint after the address of its
+ * native object, and libzmq unbinds a closed inproc endpoint asynchronously.
+ * A proxy whose JS object was collected (while running, or just after) could
+ * see its address, and so its endpoint name, taken by a new proxy, which
+ * then fails with EADDRINUSE. Running proxies and the most recent stopped
+ * ones therefore stay referenced.
+ */
+const runningProxies = new Set<Proxy>();
+const recentProxies: Proxy[] = [];
+const RECENT_PROXIES_KEPT = 64;
+
+function holdWhileRunning(proxy: Proxy, running: Promise<void>): void {
+  runningProxies.add(proxy);
+  void running.finally(() => {
+    runningProxies.delete(proxy);
+    recentProxies.push(proxy);
+    if (recentProxies.length > RECENT_PROXIES_KEPT) recentProxies.shift();
+  });
+}
+
 /** Options of a {@link Forwarder}. */
 export interface ForwarderOptions {
   /**
@@ -212,6 +233,7 @@ export class Forwarder implements ForwarderAddresses {
       this.#running = proxy.run().catch((error: unknown) => {
         if (this.#state !== "stopped") this.#logger.error("Forwarder proxy failed", error);
       });
+      holdWhileRunning(proxy, this.#running);
       this.#state = "running";
       addForwarder(this.#subscribeAddress, this.#publishAddress);
     } catch (error) {
