@@ -55,6 +55,7 @@ export class Publisher {
   readonly #codec: Codec | undefined;
   #tail: Promise<void>;
   #pendingSends = 0;
+  #sendsSinceDrain = 0;
   #synced = false;
   #failure: Error | undefined;
   #address: string | undefined;
@@ -107,9 +108,13 @@ export class Publisher {
 
   /**
    * Number of Sunflare subscribers this publisher currently reaches (each
-   * {@link Subscriber} announces itself once its topics are subscribed).
+   * {@link Subscriber} announces itself once its topics are subscribed), as of
+   * the subscription notices read so far; each access reads those queued
+   * since, for the next one. {@link waitForSubscribers} counts from all of them.
    */
   get subscribers(): number {
+    // Notices are read on demand: pick up those queued since, for next time.
+    this.#watcher.drain();
     return this.#watcher.subscribers;
   }
 
@@ -124,6 +129,8 @@ export class Publisher {
    */
   async waitForSubscribers(count = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
     const { signal } = options;
+    // Notices are read on demand: count from all of those queued so far.
+    await this.#watcher.refresh();
     while (this.#watcher.subscribers < count) {
       signal?.throwIfAborted();
       if (this.#closed || this.#watcher.closed) throw new ClosedError("Publisher");
@@ -196,6 +203,13 @@ export class Publisher {
     if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
     // The connection never came (e.g. the forwarder failed to start).
     if (this.#failure) return Promise.reject(this.#failure);
+    // Nobody reads subscription notices while nobody waits for them (a
+    // pending receive slows every send), so they queue in the socket: read
+    // those queued now and then, which never waits.
+    if (++this.#sendsSinceDrain >= DRAIN_EVERY) {
+      this.#sendsSinceDrain = 0;
+      this.#watcher.drain();
+    }
     let sending: Promise<void>;
     try {
       sending = this.#socket.send(parts);
@@ -223,6 +237,9 @@ export class Publisher {
     }
   }
 }
+
+/** Sends between two reads of the queued subscription notices. @internal */
+const DRAIN_EVERY = 256;
 
 /** @internal */
 function backoff(attempt: number): Promise<void> {

@@ -18,28 +18,43 @@ export class SubscriptionWatcher {
   readonly #presence = new Map<string, number>();
   readonly #wake = new Set<() => void>();
   #closed = false;
+  #started = false;
+  #reading = false;
+  #blocking = false;
+  readonly #drained = new Set<() => void>();
 
   constructor(readonly socket: XPublisher) {}
 
   /**
-   * Starts reading. Call it only after `connect()`: a read already pending
+   * Allows reading. Call it only after `connect()`: a read already pending
    * when libzmq attaches an inproc pipe can miss the wake-up for data that
    * arrived during the attach, and then waits forever.
+   *
+   * Notices are read on demand only: while someone waits for a change (a
+   * blocking receive then wakes them), and through {@link drain}. A receive
+   * always pending on an XPUB costs every message the socket sends, so a
+   * watcher nobody waits on keeps none.
    */
   start(): void {
-    void this.#read();
+    this.#started = true;
+    if (this.#wake.size > 0) this.drain();
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Whether `topic` is currently subscribed (exact subscription, not prefix). */
+  /**
+   * Whether `topic` is subscribed, as of the notices read so far (exact
+   * subscription, not prefix). A `true` is always current for a topic that is
+   * not unsubscribed meanwhile; a `false` may be stale until the next read,
+   * which waiting on {@link nextChange} starts.
+   */
   has(topic: string): boolean {
     return this.#topics.has(topic);
   }
 
-  /** Number of distinct subscribers that announced themselves. */
+  /** Number of distinct subscribers that announced themselves, as of the notices read so far. */
   get subscribers(): number {
     return this.#presence.size;
   }
@@ -58,7 +73,31 @@ export class SubscriptionWatcher {
     let resolve!: () => void;
     const changed = new Promise<void>((settle) => (resolve = settle));
     this.#wake.add(resolve);
+    this.drain();
     return { changed, cancel: () => this.#wake.delete(resolve) };
+  }
+
+  /**
+   * Reads the notices already queued without waiting for more, or, while
+   * someone waits on {@link nextChange}, until that wait is over. Starts
+   * nothing if a read is already running or before {@link start}.
+   */
+  drain(): void {
+    if (this.#reading || !this.#started || this.#closed) return;
+    this.#reading = true;
+    void this.#read();
+  }
+
+  /**
+   * Resolves once every notice queued so far has been read, so that
+   * {@link has} and {@link subscribers} are current (a read already waiting
+   * for the next notice means the queue was empty).
+   */
+  refresh(): Promise<void> {
+    if (!this.#started || this.#closed || this.#blocking) return Promise.resolve();
+    const drained = new Promise<void>((resolve) => this.#drained.add(resolve));
+    this.drain();
+    return drained;
   }
 
   /** Resolves once `predicate` holds, or once closed (check {@link closed}). */
@@ -79,18 +118,43 @@ export class SubscriptionWatcher {
   }
 
   async #read(): Promise<void> {
+    let changed = false;
     try {
-      for await (const [notice] of this.socket) {
+      while (!this.#closed) {
+        // `readable` means receive() completes at once (zeromq.js' fast
+        // path), so a receive stays pending only while someone waits.
+        if (!this.socket.readable) {
+          // Waiters wake only once the queue is empty: a notice followed by
+          // its undoing (a peer that came and went) must not look current.
+          this.#settleDrained();
+          if (changed) this.#notify();
+          changed = false;
+          if (this.#wake.size === 0) break;
+          this.#blocking = true;
+        }
+        const [notice] = await this.socket.receive();
+        this.#blocking = false;
         if (notice === undefined || notice.length === 0) continue;
         const topic = notice.subarray(1).toString("utf8");
         if (notice[0] === 1) this.#add(topic);
         else if (notice[0] === 0) this.#remove(topic);
-        this.#notify();
+        changed = true;
       }
     } catch {
-      // The socket was closed under a pending read: nothing more to watch.
+      // The socket was closed (under a pending read, or before `readable`):
+      // nothing more to watch.
+      this.markClosed();
+    } finally {
+      this.#reading = false;
+      this.#blocking = false;
+      this.#settleDrained();
     }
-    this.markClosed();
+  }
+
+  #settleDrained(): void {
+    const drained = [...this.#drained];
+    this.#drained.clear();
+    for (const resolve of drained) resolve();
   }
 
   #add(topic: string): void {
