@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Transport } from "../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
-import { tsArgs, tsWorker } from "./run-ts.js";
+import { tsArgs, tsWorker } from "@sunflare/jest-config/run-ts";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", name);
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { asNDArray, ClosedError, ndarray, topicPath, VirtualBus } from "../src/index.js";
-import { tsArgs } from "./run-ts.js";
+import { tsArgs } from "@sunflare/jest-config/run-ts";
 
 let bus: VirtualBus;
 beforeEach(() => {

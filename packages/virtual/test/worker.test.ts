@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { ndarray, VirtualBus } from "../src/index.js";
-import { tsWorker } from "./run-ts.js";
+import { tsWorker } from "@sunflare/jest-config/run-ts";
 
 test("a plugin in a worker thread receives the bus's data stream over inproc", async () => {
   const bus = new VirtualBus();

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { tsArgs } from "../run-ts.js";
+import { tsArgs } from "@sunflare/jest-config/run-ts";
 
 /** How a TypeScript script run in a child process ended. */
 export interface ScriptResult {
