@@ -5,7 +5,7 @@ import { rawSubject } from "../raw/subject.js";
 import { cpuDetail, summarize, throughputRounds } from "../stream.js";
 import type { StreamResult } from "../stream.js";
 import { compared } from "../util/compare.js";
-import { now } from "../util/timing.js";
+import { smallBusValue, smallJsonPayload } from "../util/small-message.js";
 import { settingsOf } from "./settings.js";
 
 const label = "4 fan-out";
@@ -36,13 +36,7 @@ export const fanout: BenchCase = {
                 topic,
                 receivers,
                 noDrop: true,
-                payload: {
-                  body: (seq) => Buffer.from(JSON.stringify({ seq, t: now() })),
-                  read: (body) => {
-                    const value = JSON.parse(body.toString()) as { seq: number; t: number };
-                    return [value.seq, value.t];
-                  },
-                },
+                payload: smallJsonPayload,
               }),
             one,
           )),
@@ -54,11 +48,7 @@ export const fanout: BenchCase = {
               busSubject(bus, {
                 topic,
                 receivers,
-                value: (seq) => ({ seq, t: now() }),
-                read: (message) => {
-                  const value = message.value as { seq: number; t: number };
-                  return [value.seq, value.t];
-                },
+                ...smallBusValue,
               }),
             one,
           )),

@@ -5,8 +5,8 @@ import { rawSubject } from "../raw/subject.js";
 import { latency } from "../stream.js";
 import type { StreamSubject } from "../stream.js";
 import { compared } from "../util/compare.js";
+import { smallBusValue, smallJsonPayload } from "../util/small-message.js";
 import { quantile } from "../util/stats.js";
-import { now } from "../util/timing.js";
 import { settingsOf } from "./settings.js";
 
 const label = "3 latency @ 1k msg/s";
@@ -60,13 +60,7 @@ export const latencyCase: BenchCase = {
         rawSubject({
           topic,
           noDrop: true,
-          payload: {
-            body: (seq) => Buffer.from(JSON.stringify({ seq, t: now() })),
-            read: (body) => {
-              const value = JSON.parse(body.toString()) as { seq: number; t: number };
-              return [value.seq, value.t];
-            },
-          },
+          payload: smallJsonPayload,
         }),
       settings,
       `${label} raw`,
@@ -88,11 +82,7 @@ export const latencyCase: BenchCase = {
         () =>
           busSubject(bus, {
             topic,
-            value: (seq) => ({ seq, t: now() }),
-            read: (message) => {
-              const value = message.value as { seq: number; t: number };
-              return [value.seq, value.t];
-            },
+            ...smallBusValue,
           }),
         settings,
         `${label} bus`,

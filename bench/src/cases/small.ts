@@ -5,17 +5,11 @@ import { pythonBaseline } from "../python.js";
 import { rawSubject } from "../raw/subject.js";
 import { cpuDetail, summarize, throughputRounds } from "../stream.js";
 import { compared } from "../util/compare.js";
-import { now } from "../util/timing.js";
+import { smallBusValue, smallJsonPayload } from "../util/small-message.js";
 import { settingsOf } from "./settings.js";
 
 const label = "1 small messages";
 const topic = "bench/small";
-
-/** A small value `{ seq, t }` as the bus carries it. */
-interface Small {
-  seq: number;
-  t: number;
-}
 
 /**
  * Case 1: `{ seq, t }` values, publisher -> forwarder -> subscriber over
@@ -40,13 +34,7 @@ export const smallMessages: BenchCase = {
             rawSubject({
               topic,
               noDrop: true,
-              payload: {
-                body: (seq) => Buffer.from(JSON.stringify({ seq, t: now() })),
-                read: (body) => {
-                  const value = JSON.parse(body.toString()) as Small;
-                  return [value.seq, value.t];
-                },
-              },
+              payload: smallJsonPayload,
             }),
           one,
         )),
@@ -57,11 +45,7 @@ export const smallMessages: BenchCase = {
             () =>
               busSubject(bus, {
                 topic,
-                value: (seq): Small => ({ seq, t: now() }),
-                read: (message) => {
-                  const value = message.value as Small;
-                  return [value.seq, value.t];
-                },
+                ...smallBusValue,
               }),
             one,
           )),
