@@ -1,27 +1,18 @@
 import type { Transport } from "../src/index.js";
 import { ClosedError, Forwarder, Publisher, Subscriber } from "../src/index.js";
-import { take } from "./helpers.js";
+import { releaseAfterEach, take } from "./helpers.js";
 
+const { open, stopAfter, closeSockets } = releaseAfterEach();
 let forwarder: Forwarder;
-const sockets: { close(): void }[] = [];
-const open = <T extends { close(): void }>(socket: T): T => {
-  sockets.push(socket);
-  return socket;
-};
 
 beforeEach(() => {
-  forwarder = new Forwarder();
-});
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await forwarder.stop();
+  forwarder = stopAfter(new Forwarder());
 });
 
 test.each<Transport>(["inproc", "ipc", "tcp"])(
   "a burst of 2,000 messages from one async loop arrives complete and in order on the same thread (%s)",
   async (transport) => {
-    forwarder = new Forwarder({ transport });
+    forwarder = stopAfter(new Forwarder({ transport }));
     const subscriber = open(new Subscriber(forwarder, { topics: "burst" }));
     const publisher = open(new Publisher(forwarder));
     await subscriber.ready();
@@ -138,7 +129,7 @@ test("two forwarders in one process are isolated", async () => {
     await own.send("mine", 2);
     expect((await mineNext).topic).toBe("mine");
   } finally {
-    for (const socket of sockets.splice(0)) socket.close();
+    closeSockets();
     await other.stop();
   }
 });

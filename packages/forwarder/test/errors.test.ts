@@ -1,21 +1,13 @@
 import { DecodeError, encode } from "@sunflare/codec";
 import type { Logger, Message } from "../src/index.js";
 import { Forwarder, MalformedMessageError, Publisher, Subscriber } from "../src/index.js";
+import { releaseAfterEach } from "./helpers.js";
 
+const { open, stopAfter } = releaseAfterEach();
 let forwarder: Forwarder;
-const sockets: { close(): void }[] = [];
-const open = <T extends { close(): void }>(socket: T): T => {
-  sockets.push(socket);
-  return socket;
-};
 
 beforeEach(() => {
-  forwarder = new Forwarder();
-});
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await forwarder.stop();
+  forwarder = stopAfter(new Forwarder());
 });
 
 /** A consume callback that records values and resolves once `count` arrived. */

@@ -1,24 +1,11 @@
 import type { Message } from "../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
+import { releaseAfterEach } from "./helpers.js";
 
 // The flow-control policy of the README, "Flow control", one test per promise.
 
-const sockets: { close(): void }[] = [];
-const open = <T extends { close(): void }>(socket: T): T => {
-  sockets.push(socket);
-  return socket;
-};
-const forwarders: Forwarder[] = [];
-const start = (forwarder: Forwarder): Forwarder => {
-  forwarders.push(forwarder);
-  return forwarder;
-};
+const { open, stopAfter: start } = releaseAfterEach();
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.stop()));
-});
 
 test("a slow subscriber loses only its own messages, countable from sequence gaps; nobody else waits", async () => {
   const total = 5000;

@@ -1,4 +1,4 @@
-import type { Message, Subscriber } from "../src/index.js";
+import type { Forwarder, Message, Subscriber } from "../src/index.js";
 
 /** Receives exactly `count` messages. */
 export async function take(subscriber: Subscriber, count: number): Promise<Message[]> {
@@ -15,4 +15,36 @@ export function topics(messages: readonly Message[]): string[] {
 /** Number of sequence numbers missing between 0 and the last one seen. */
 export function gaps(sequence: readonly number[], total: number): number {
   return total - new Set(sequence).size;
+}
+
+/**
+ * Releases what a test opened, after each test of the calling file: sockets
+ * first (pending receives end), then forwarders.
+ */
+export function releaseAfterEach(): {
+  open<T extends { close(): void }>(socket: T): T;
+  stopAfter(forwarder: Forwarder): Forwarder;
+  /** Closes the sockets opened so far, for a test that stops its forwarder itself. */
+  closeSockets(): void;
+} {
+  const sockets: { close(): void }[] = [];
+  const forwarders: Forwarder[] = [];
+  const closeSockets = (): void => {
+    for (const socket of sockets.splice(0)) socket.close();
+  };
+  afterEach(async () => {
+    closeSockets();
+    await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.stop()));
+  });
+  return {
+    closeSockets,
+    open(socket) {
+      sockets.push(socket);
+      return socket;
+    },
+    stopAfter(forwarder) {
+      forwarders.push(forwarder);
+      return forwarder;
+    },
+  };
 }

@@ -1,24 +1,15 @@
 import { encode } from "@sunflare/codec";
 import { Forwarder, Publisher, Subscriber, topicPath } from "../src/index.js";
-import { take, topics } from "./helpers.js";
+import { releaseAfterEach, take, topics } from "./helpers.js";
 
 // The scenarios of the original sunflare.virtual test-suite, one test each.
 
+const { open, stopAfter } = releaseAfterEach();
 let forwarder: Forwarder;
-const sockets: { close(): void }[] = [];
-const open = <T extends { close(): void }>(socket: T): T => {
-  sockets.push(socket);
-  return socket;
-};
 
 beforeEach(async () => {
-  forwarder = new Forwarder();
+  forwarder = stopAfter(new Forwarder());
   await forwarder.start();
-});
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await forwarder.stop();
 });
 
 test("a raw multipart message reaches a catch-all subscriber", async () => {

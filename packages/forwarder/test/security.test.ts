@@ -1,17 +1,9 @@
 import * as zmq from "zeromq";
 import { curveKeyPair, Forwarder, Publisher, Subscriber } from "../src/index.js";
+import { releaseAfterEach } from "./helpers.js";
 
-const sockets: { close(): void }[] = [];
-const open = <T extends { close(): void }>(socket: T): T => {
-  sockets.push(socket);
-  return socket;
-};
+const { open, stopAfter } = releaseAfterEach();
 let forwarder: Forwarder;
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await forwarder.stop();
-});
 
 /**
  * Resolves with the first of `types` the socket reports. Reads the observer
@@ -26,7 +18,7 @@ async function firstEvent(socket: zmq.Socket, types: zmq.EventType[]): Promise<s
 }
 
 test("maxMessageSize: an oversize message is dropped and its sender disconnected; others are unaffected", async () => {
-  forwarder = new Forwarder({ transport: "tcp", maxMessageSize: 1024 });
+  forwarder = stopAfter(new Forwarder({ transport: "tcp", maxMessageSize: 1024 }));
   await forwarder.start();
   const subscriber = open(new Subscriber(forwarder));
   const publisher = open(new Publisher(forwarder));
@@ -44,7 +36,7 @@ test("maxMessageSize: an oversize message is dropped and its sender disconnected
 });
 
 test("curve: authorised publishers and subscribers work, given the Forwarder or only its key", async () => {
-  forwarder = new Forwarder({ transport: "tcp", curve: curveKeyPair() });
+  forwarder = stopAfter(new Forwarder({ transport: "tcp", curve: curveKeyPair() }));
   await forwarder.start();
   const serverKey = forwarder.curveServerKey!;
   const local = open(new Subscriber(forwarder, { topics: "secret" }));
@@ -63,7 +55,7 @@ test("curve: authorised publishers and subscribers work, given the Forwarder or 
 });
 
 test("curve: a peer without the key can neither receive nor inject", async () => {
-  forwarder = new Forwarder({ transport: "tcp", curve: curveKeyPair() });
+  forwarder = stopAfter(new Forwarder({ transport: "tcp", curve: curveKeyPair() }));
   await forwarder.start();
   const subscriber = open(new Subscriber(forwarder));
   const publisher = open(new Publisher(forwarder));
@@ -117,7 +109,7 @@ test("curve: a peer without the key can neither receive nor inject", async () =>
 });
 
 test("a subscriber's own maxMessageSize: an oversize message is reported once, then the subscriber reconnects and receives again", async () => {
-  forwarder = new Forwarder({ transport: "tcp" });
+  forwarder = stopAfter(new Forwarder({ transport: "tcp" }));
   await forwarder.start();
   const bounded = open(
     new Subscriber(forwarder, { topics: ["big", "small"], maxMessageSize: 1024 }),

@@ -4,16 +4,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import type { Logger } from "../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
+import { releaseAfterEach } from "./helpers.js";
 
-const sockets: { close(): void }[] = [];
-const open = <T extends { close(): void }>(socket: T): T => {
-  sockets.push(socket);
-  return socket;
-};
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+const { open, closeSockets } = releaseAfterEach();
 
 /**
  * A port nobody listens on now. Node picks it and has released it when the
@@ -70,7 +63,7 @@ test("ipc binds socket files in the temp directory and removes them on stop", as
     expect(existsSync(file)).toBe(true);
   }
   expect(await roundTrip(forwarder)).toEqual({ via: "ipc" });
-  for (const socket of sockets.splice(0)) socket.close();
+  closeSockets();
   await forwarder.stop();
   for (const file of files) expect(existsSync(file)).toBe(false);
 });
@@ -88,7 +81,7 @@ test("tcp binds 127.0.0.1 on free ports, final once started", async () => {
   expect(publishPort).not.toBe(subscribePort);
   expect(await roundTrip(forwarder)).toEqual({ via: "tcp" });
   expect(logger.warnings).toEqual([]);
-  for (const socket of sockets.splice(0)) socket.close();
+  closeSockets();
   await forwarder.stop();
 });
 
@@ -107,7 +100,7 @@ test("tcp on explicit ports, reachable by address strings", async () => {
   await subscriber.ready();
   await publisher.send("t", "by address");
   expect((await subscriber.receive()).value).toBe("by address");
-  for (const socket of sockets.splice(0)) socket.close();
+  closeSockets();
   await forwarder.stop();
 });
 
