@@ -147,6 +147,28 @@ export async function throughputRounds(
   return results;
 }
 
+/**
+ * Throughput of the raw baseline and of the bus, alternating round by round so
+ * that drift in machine load hits both. Without `createBus` (the bus could not
+ * be loaded) only the raw rounds run.
+ */
+export async function alternatingRounds(
+  createRaw: () => Promise<StreamSubject>,
+  createBus: (() => Promise<StreamSubject>) | undefined,
+  settings: { readonly count: number; readonly warmup: number; readonly rounds: number },
+  onRound?: (round: number) => void,
+): Promise<{ raw: StreamResult[]; ours: StreamResult[] }> {
+  const raw: StreamResult[] = [];
+  const ours: StreamResult[] = [];
+  const one = { count: settings.count, warmup: settings.warmup, rounds: 1 };
+  for (let round = 0; round < settings.rounds; round++) {
+    onRound?.(round);
+    raw.push(...(await throughputRounds(createRaw, one)));
+    if (createBus) ours.push(...(await throughputRounds(createBus, one)));
+  }
+  return { raw, ours };
+}
+
 /** The median-rate round, and a note for any round that lost messages. */
 export function summarize(
   label: string,

@@ -2,8 +2,7 @@ import type { BenchCase, BenchRow } from "../case.js";
 import { loadBus } from "../bus/load.js";
 import { busSubject } from "../bus/subject.js";
 import { rawSubject } from "../raw/subject.js";
-import { cpuDetail, summarize, throughputRounds } from "../stream.js";
-import type { StreamResult } from "../stream.js";
+import { alternatingRounds, cpuDetail, summarize } from "../stream.js";
 import { compared } from "../util/compare.js";
 import { smallBusValue, smallJsonPayload } from "../util/small-message.js";
 import { settingsOf } from "./settings.js";
@@ -22,38 +21,15 @@ export const fanout: BenchCase = {
     const bus = await loadBus();
     if (typeof bus === "string") context.note(bus);
     const rows: BenchRow[] = [];
-    const one = { count: settings.count, warmup: settings.warmup, rounds: 1 };
     for (const receivers of settings.subscribers) {
       context.log(`${label}: ${receivers} subscribers`);
-      const raw: StreamResult[] = [];
-      const ours: StreamResult[] = [];
-      // Alternate subjects round by round so that drift in machine load hits both.
-      for (let round = 0; round < settings.rounds; round++) {
-        raw.push(
-          ...(await throughputRounds(
-            () =>
-              rawSubject({
-                topic,
-                receivers,
-                noDrop: true,
-                payload: smallJsonPayload,
-              }),
-            one,
-          )),
-        );
-        if (typeof bus === "string") continue;
-        ours.push(
-          ...(await throughputRounds(
-            () =>
-              busSubject(bus, {
-                topic,
-                receivers,
-                ...smallBusValue,
-              }),
-            one,
-          )),
-        );
-      }
+      const { raw, ours } = await alternatingRounds(
+        () => rawSubject({ topic, receivers, noDrop: true, payload: smallJsonPayload }),
+        typeof bus === "string"
+          ? undefined
+          : () => busSubject(bus, { topic, receivers, ...smallBusValue }),
+        settings,
+      );
       const rawResult = summarize(`${label} ${receivers} raw`, raw, context.note);
       const rawRow: BenchRow = {
         case: label,

@@ -3,8 +3,7 @@ import { loadBus } from "../bus/load.js";
 import { busSubject } from "../bus/subject.js";
 import { pythonBaseline } from "../python.js";
 import { rawSubject } from "../raw/subject.js";
-import { summarize, throughputRounds } from "../stream.js";
-import type { StreamResult } from "../stream.js";
+import { alternatingRounds, summarize } from "../stream.js";
 import { compared } from "../util/compare.js";
 import { settingsOf } from "./settings.js";
 
@@ -52,43 +51,31 @@ export const frames: BenchCase = {
       frame = framed;
     }
 
-    const raw: StreamResult[] = [];
-    const ours: StreamResult[] = [];
-    for (let round = 0; round < settings.rounds; round++) {
-      const one = { ...settings, rounds: 1 };
-      context.log(`${label}: round ${round + 1}/${settings.rounds}`);
-      raw.push(
-        ...(await throughputRounds(
-          () =>
-            rawSubject({
+    const { raw, ours } = await alternatingRounds(
+      () =>
+        rawSubject({
+          topic,
+          noDrop: true,
+          payload: {
+            body: () => pixelBytes,
+            read: (body) => {
+              // The receiver looks at the pixels as the bus's receiver does.
+              const view = new Uint16Array(body.buffer, body.byteOffset, body.length / 2);
+              return [view.length, 0];
+            },
+          },
+        }),
+      typeof bus === "string"
+        ? undefined
+        : () =>
+            busSubject(bus, {
               topic,
-              noDrop: true,
-              payload: {
-                body: () => pixelBytes,
-                read: (body) => {
-                  // The receiver looks at the pixels as the bus's receiver does.
-                  const view = new Uint16Array(body.buffer, body.byteOffset, body.length / 2);
-                  return [view.length, 0];
-                },
-              },
+              value: () => frame,
+              read: (message) => [bus.codec.asNDArray(message.value).data.length, 0],
             }),
-          one,
-        )),
-      );
-      if (typeof bus !== "string") {
-        ours.push(
-          ...(await throughputRounds(
-            () =>
-              busSubject(bus, {
-                topic,
-                value: () => frame,
-                read: (message) => [bus.codec.asNDArray(message.value).data.length, 0],
-              }),
-            one,
-          )),
-        );
-      }
-    }
+      settings,
+      (round) => context.log(`${label}: round ${round + 1}/${settings.rounds}`),
+    );
 
     const bytes = pixels.byteLength;
     const rawResult = summarize(`${label} raw`, raw, context.note);

@@ -3,7 +3,7 @@ import { loadBus } from "../bus/load.js";
 import { busSubject } from "../bus/subject.js";
 import { pythonBaseline } from "../python.js";
 import { rawSubject } from "../raw/subject.js";
-import { cpuDetail, summarize, throughputRounds } from "../stream.js";
+import { alternatingRounds, cpuDetail, summarize } from "../stream.js";
 import { compared } from "../util/compare.js";
 import { smallBusValue, smallJsonPayload } from "../util/small-message.js";
 import { settingsOf } from "./settings.js";
@@ -22,36 +22,12 @@ export const smallMessages: BenchCase = {
     const settings = settingsOf("small", context.quick);
     const bus = await loadBus();
     if (typeof bus === "string") context.note(bus);
-    const raw = [];
-    const ours = [];
-    // Alternate subjects round by round so that drift in machine load hits both.
-    for (let round = 0; round < settings.rounds; round++) {
-      const one = { ...settings, rounds: 1 };
-      context.log(`${label}: round ${round + 1}/${settings.rounds}`);
-      raw.push(
-        ...(await throughputRounds(
-          () =>
-            rawSubject({
-              topic,
-              noDrop: true,
-              payload: smallJsonPayload,
-            }),
-          one,
-        )),
-      );
-      if (typeof bus !== "string") {
-        ours.push(
-          ...(await throughputRounds(
-            () =>
-              busSubject(bus, {
-                topic,
-                ...smallBusValue,
-              }),
-            one,
-          )),
-        );
-      }
-    }
+    const { raw, ours } = await alternatingRounds(
+      () => rawSubject({ topic, noDrop: true, payload: smallJsonPayload }),
+      typeof bus === "string" ? undefined : () => busSubject(bus, { topic, ...smallBusValue }),
+      settings,
+      (round) => context.log(`${label}: round ${round + 1}/${settings.rounds}`),
+    );
 
     const rawResult = summarize(`${label} raw`, raw, context.note);
     const rawRow: BenchRow = {
