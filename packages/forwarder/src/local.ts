@@ -4,24 +4,26 @@ import type { SubscriptionWatcher } from "./watcher.js";
 /**
  * What this thread knows about the bus: the forwarders it runs and the
  * publishers it has connected, by address. {@link Subscriber.ready} uses it
- * to wait for exactly the publishers that could send to it from here.
- *
- * Module state is per thread (and per module instance), which matches what
- * readiness can promise: publishers in other threads or processes wait on
- * their own side with `Publisher.waitForSubscribers`.
+ * to wait for exactly the publishers that could send to it from here; other
+ * threads answer for their own publishers (see `threads.ts`).
  *
  * @internal
  */
 const publishers = new Map<string, Set<SubscriptionWatcher>>();
+const connecting = new Set<Promise<unknown>>();
 const forwarders = new Map<string, string>();
-// A Set, so that a waiter that gives up (its subscriber closed) removes
-// itself instead of staying reachable until the publisher set changes.
-const waiters = new Set<() => void>();
 
-function notify(): void {
-  const wake = [...waiters];
-  waiters.clear();
-  for (const resolve of wake) resolve();
+/** A wait that can be given up: `cancel` forgets it. @internal */
+export interface Wait {
+  done: Promise<void>;
+  cancel: () => void;
+}
+
+/** Records a publisher's connection in progress until it settles. @internal */
+export function addConnecting(connection: Promise<unknown>): void {
+  connecting.add(connection);
+  const settled = (): void => void connecting.delete(connection);
+  connection.then(settled, settled);
 }
 
 /** @internal */
@@ -29,7 +31,6 @@ export function addPublisher(address: string, watcher: SubscriptionWatcher): voi
   let set = publishers.get(address);
   if (!set) publishers.set(address, (set = new Set()));
   set.add(watcher);
-  notify();
 }
 
 /** @internal */
@@ -38,30 +39,41 @@ export function removePublisher(address: string, watcher: SubscriptionWatcher): 
   if (!set) return;
   set.delete(watcher);
   if (set.size === 0) publishers.delete(address);
-  notify();
-}
-
-/** @internal */
-export function publishersOf(address: string): SubscriptionWatcher[] {
-  return [...(publishers.get(address) ?? [])];
 }
 
 /**
- * A promise that resolves at the next change of the publisher set, and a
- * `cancel` that forgets it; call `cancel` once no longer waiting.
+ * Resolves once every publisher of this thread connected at `address` has
+ * applied the subscription `topic` (or closed). Call it once the
+ * subscription reached the forwarder: only publishers connected by then
+ * need checking (later ones receive it with the forwarder's subscription
+ * set), but those still connecting may be among them, so they are awaited.
  *
  * @internal
  */
-export function publishersChanged(): { changed: Promise<void>; cancel: () => void } {
-  let resolve!: () => void;
-  const changed = new Promise<void>((settle) => (resolve = settle));
-  waiters.add(resolve);
-  return { changed, cancel: () => waiters.delete(resolve) };
+export function whenAppliedHere(address: string, topic: string): Wait {
+  let cancelled = false;
+  const cancels: (() => void)[] = [];
+  const done = (async () => {
+    if (connecting.size > 0) await Promise.allSettled([...connecting]);
+    if (cancelled) return;
+    const waits = [...(publishers.get(address) ?? [])].map((watcher) => watcher.whenHas(topic));
+    for (const wait of waits) cancels.push(wait.cancel);
+    await Promise.all(waits.map((wait) => wait.applied));
+  })();
+  return {
+    done,
+    cancel: () => {
+      cancelled = true;
+      for (const cancel of cancels) cancel();
+    },
+  };
 }
 
-/** Number of pending {@link publishersChanged} waits (for leak tests). @internal */
-export function publisherWaiterCount(): number {
-  return waiters.size;
+/** Number of waits pending on this thread's publishers (for leak tests). @internal */
+export function publisherWaitCount(): number {
+  let count = 0;
+  for (const set of publishers.values()) for (const watcher of set) count += watcher.waiting;
+  return count;
 }
 
 /** @internal */

@@ -5,7 +5,14 @@ import type { Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { ClosedError, isErrno } from "./errors.js";
-import { addPublisher, removePublisher, trackSocket, untrackSocket } from "./local.js";
+import {
+  addConnecting,
+  addPublisher,
+  removePublisher,
+  trackSocket,
+  untrackSocket,
+} from "./local.js";
+import { publisherClosed, publisherOpened } from "./threads.js";
 import { SYNC_TOPIC } from "./topic.js";
 import { SubscriptionWatcher } from "./watcher.js";
 
@@ -75,6 +82,9 @@ export class Publisher {
       linger: options.linger ?? 1000,
     });
     trackSocket(this.#socket);
+    // Counted before connecting: a subscriber's ready() in another thread
+    // that sees the count asks this thread to confirm its subscriptions.
+    publisherOpened();
     this.#watcher = new SubscriptionWatcher(this.#socket);
     const connected = connectTo(this.#socket, endpoint, "publish", options.curve).then(
       ({ address }) => {
@@ -87,12 +97,13 @@ export class Publisher {
         addPublisher(address, this.#watcher);
       },
     );
+    addConnecting(connected);
     const sync = options.sync ?? true;
     // Nothing is sent before the connection exists (and, with sync, before the
     // subscription set arrived): a PUB socket silently drops what nobody has
     // subscribed to yet.
     this.#tail = connected
-      .then(() => (sync ? this.#watcher.until(() => this.#watcher.has(SYNC_TOPIC)) : undefined))
+      .then(() => (sync ? this.#watcher.whenHas(SYNC_TOPIC).applied : undefined))
       .then(() => {
         this.#synced = true;
       });
@@ -189,6 +200,7 @@ export class Publisher {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    publisherClosed();
     if (this.#address !== undefined) removePublisher(this.#address, this.#watcher);
     this.#socket.close();
     untrackSocket(this.#socket);

@@ -1,25 +1,19 @@
 import { EventEmitter } from "node:events";
 import type { Codec } from "@sunflare/codec";
 import type { Observer } from "zeromq";
-import { Subscriber as ZmqSubscriber, XPublisher } from "zeromq";
+import { Subscriber as ZmqSubscriber } from "zeromq";
 import type { ConnectInfo, Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
-import { applyCurveClient } from "./curve.js";
 import { ClosedError, MalformedMessageError } from "./errors.js";
-import {
-  publishAddressOf,
-  publishersChanged,
-  publishersOf,
-  trackSocket,
-  untrackSocket,
-} from "./local.js";
+import { publishAddressOf, trackSocket, untrackSocket, whenAppliedHere } from "./local.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { Message } from "./message.js";
 import { ReceivedMessage } from "./message.js";
+import { whenAppliedElsewhere } from "./threads.js";
 import { presenceTopic } from "./topic.js";
-import { SubscriptionWatcher } from "./watcher.js";
+import { acquireWitness } from "./witness.js";
 
 /** Options of a {@link Subscriber}. */
 export interface SubscriberOptions {
@@ -116,6 +110,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   #events: Observer | undefined;
   #isConnected = false;
   #generation = 0;
+  /** Presence generations below this one are unsubscribed. */
+  #retired = 0;
   #stale = false;
   #reading: Promise<unknown> = Promise.resolve();
   #pendingReads = 0;
@@ -196,10 +192,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
 
   /**
    * Resolves once this subscriber's topics have reached the forwarder and
-   * every {@link Publisher} of this thread connected to it: from then on,
-   * every message those publishers send on a subscribed topic is delivered.
-   * No timing assumptions: it waits until each of them reports the
-   * subscription as applied.
+   * every {@link Publisher} of this process connected to it, in this thread
+   * or in a worker thread: from then on, every message those publishers
+   * send on a subscribed topic is delivered. No timing assumptions: it waits
+   * until each of them reports the subscription as applied (a worker thread
+   * answers for its own publishers when its event loop runs).
    *
    * Given only a `subscribeAddress` string of a forwarder running elsewhere,
    * it resolves once connected; publishers there wait for this subscriber
@@ -219,8 +216,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     const publishAddress = addresses?.publishAddress ?? publishAddressOf(address);
     if (publishAddress !== undefined) await this.#awaitApplied(publishAddress, presence, curve);
     // Older presence topics are covered by the newest one.
-    for (let old = 0; old < generation; old++) {
-      if (!this.#closed) this.#socket.unsubscribe(presenceTopic(this.#id, old));
+    for (; this.#retired < generation && !this.#closed; this.#retired++) {
+      this.#socket.unsubscribe(presenceTopic(this.#id, this.#retired));
     }
   }
 
@@ -302,34 +299,25 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     presence: string,
     curve: CurveClientOptions | undefined,
   ): Promise<void> {
-    // A throwaway publisher proves the subscription reached the forwarder's
-    // publisher side even when no local publisher exists yet: a publisher
-    // that connects later gets it in the forwarder's subscription set.
-    const socket = new XPublisher({ linger: 0 });
-    trackSocket(socket);
-    const witness = new SubscriptionWatcher(socket);
+    const witness = acquireWitness(publishAddress, curve);
+    const seen = witness.watcher.whenHas(presence);
     try {
-      if (curve) applyCurveClient(socket, curve);
-      socket.connect(publishAddress);
-      witness.start();
-      for (;;) {
-        const pending = [witness, ...publishersOf(publishAddress)].filter(
-          (w) => !w.closed && !w.has(presence),
-        );
-        if (pending.length === 0) return;
-        const waits = [...pending.map((w) => w.nextChange()), publishersChanged()];
-        try {
-          await this.#whileOpen(Promise.race(waits.map((wait) => wait.changed)));
-        } finally {
-          // Whatever woke us, the other waits are dropped: a closed subscriber
-          // must not stay reachable from a long-lived publisher.
-          for (const wait of waits) wait.cancel();
-        }
-      }
+      await this.#whileOpen(seen.applied);
     } finally {
-      socket.close();
-      untrackSocket(socket);
-      witness.markClosed();
+      seen.cancel();
+      witness.release();
+    }
+    // The subscription is in the forwarder's set now: publishers connecting
+    // from here on receive it with that set, so only those connected
+    // already, in this thread or another, need to confirm it.
+    const here = whenAppliedHere(publishAddress, presence);
+    const elsewhere = whenAppliedElsewhere(publishAddress, presence);
+    try {
+      await this.#whileOpen(Promise.all([here.done, elsewhere.done]));
+    } finally {
+      // A closed subscriber must not stay reachable from a long-lived publisher.
+      here.cancel();
+      elsewhere.cancel();
     }
   }
 

@@ -17,6 +17,7 @@ export class SubscriptionWatcher {
   readonly #topics = new Set<string>();
   readonly #presence = new Map<string, number>();
   readonly #wake = new Set<() => void>();
+  readonly #awaited = new Map<string, Set<() => void>>();
   #closed = false;
   #started = false;
   #reading = false;
@@ -37,7 +38,7 @@ export class SubscriptionWatcher {
    */
   start(): void {
     this.#started = true;
-    if (this.#wake.size > 0) this.drain();
+    if (this.#wake.size > 0 || this.#awaited.size > 0) this.drain();
   }
 
   get closed(): boolean {
@@ -59,14 +60,10 @@ export class SubscriptionWatcher {
     return this.#presence.size;
   }
 
-  /** Resolves at the next change (a notice, or close). */
-  changed(): Promise<void> {
-    return this.nextChange().changed;
-  }
-
   /**
-   * Like {@link changed}, with a `cancel` that forgets the wait: a waiter
-   * that gives up must not stay reachable until the next notice.
+   * Resolves at the next change (a notice, or close), with a `cancel` that
+   * forgets the wait: a waiter that gives up must not stay reachable until
+   * the next notice.
    */
   nextChange(): { changed: Promise<void>; cancel: () => void } {
     if (this.#closed) return { changed: Promise.resolve(), cancel: () => undefined };
@@ -100,9 +97,35 @@ export class SubscriptionWatcher {
     return drained;
   }
 
-  /** Resolves once `predicate` holds, or once closed (check {@link closed}). */
-  async until(predicate: () => boolean): Promise<void> {
-    while (!predicate() && !this.#closed) await this.changed();
+  /**
+   * Resolves as soon as a notice subscribing `topic` is read (or at once if
+   * it is already subscribed, or once closed: check {@link closed}), and a
+   * `cancel` that forgets the wait. Unlike {@link nextChange}, it does not
+   * wait for the queue to empty: the subscription was applied when libzmq
+   * queued its notice, even if a later notice undid it.
+   */
+  whenHas(topic: string): { applied: Promise<void>; cancel: () => void } {
+    if (this.#closed || this.#topics.has(topic)) {
+      return { applied: Promise.resolve(), cancel: () => undefined };
+    }
+    let resolve!: () => void;
+    const applied = new Promise<void>((settle) => (resolve = settle));
+    let waiters = this.#awaited.get(topic);
+    if (!waiters) this.#awaited.set(topic, (waiters = new Set()));
+    waiters.add(resolve);
+    this.drain();
+    const cancel = (): void => {
+      waiters.delete(resolve);
+      if (waiters.size === 0 && this.#awaited.get(topic) === waiters) this.#awaited.delete(topic);
+    };
+    return { applied, cancel };
+  }
+
+  /** Number of pending {@link nextChange} and {@link whenHas} waits (for leak tests). */
+  get waiting(): number {
+    let count = this.#wake.size;
+    for (const waiters of this.#awaited.values()) count += waiters.size;
+    return count;
   }
 
   markClosed(): void {
@@ -115,6 +138,10 @@ export class SubscriptionWatcher {
     const wake = [...this.#wake];
     this.#wake.clear();
     for (const resolve of wake) resolve();
+    if (!this.#closed) return;
+    const awaited = [...this.#awaited.values()];
+    this.#awaited.clear();
+    for (const waiters of awaited) for (const resolve of waiters) resolve();
   }
 
   async #read(): Promise<void> {
@@ -129,7 +156,7 @@ export class SubscriptionWatcher {
           this.#settleDrained();
           if (changed) this.#notify();
           changed = false;
-          if (this.#wake.size === 0) break;
+          if (this.#wake.size === 0 && this.#awaited.size === 0) break;
           this.#blocking = true;
         }
         const [notice] = await this.socket.receive();
@@ -159,6 +186,11 @@ export class SubscriptionWatcher {
 
   #add(topic: string): void {
     this.#topics.add(topic);
+    const waiters = this.#awaited.get(topic);
+    if (waiters) {
+      this.#awaited.delete(topic);
+      for (const resolve of waiters) resolve();
+    }
     const owner = presenceOwner(topic);
     if (owner !== undefined) this.#presence.set(owner, (this.#presence.get(owner) ?? 0) + 1);
   }

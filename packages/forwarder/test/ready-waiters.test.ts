@@ -1,10 +1,11 @@
 import { ClosedError, Forwarder, Publisher, Subscriber } from "../src/index.js";
-import { publisherWaiterCount } from "../src/local.js";
+import { publisherWaitCount } from "../src/local.js";
+import { openWitnessCount } from "../src/witness.js";
 
-// Every ready() that has to wait listens for changes of this thread's
-// publisher set. A wait that ended must not stay registered: it would keep
-// its (closed) subscriber reachable for as long as the set does not change,
-// i.e. for the life of a long-lived publisher.
+// Every ready() that has to wait registers on this thread's publishers and
+// on a witness socket. A wait that ended must not stay registered: it would
+// keep its (closed) subscriber reachable for the life of a long-lived
+// publisher, and a witness left open costs a socket.
 test("ready() and close() cycles leave no wait registered", async () => {
   const forwarder = new Forwarder();
   const publisher = new Publisher(forwarder);
@@ -15,7 +16,8 @@ test("ready() and close() cycles leave no wait registered", async () => {
       await subscriber.ready();
       subscriber.close();
     }
-    expect(publisherWaiterCount()).toBe(0);
+    expect(publisherWaitCount()).toBe(0);
+    expect(openWitnessCount()).toBe(0);
 
     // Closed while ready() is still waiting.
     for (let i = 0; i < 50; i++) {
@@ -24,16 +26,18 @@ test("ready() and close() cycles leave no wait registered", async () => {
       subscriber.close();
       await expect(ready).rejects.toBeInstanceOf(ClosedError);
     }
-    expect(publisherWaiterCount()).toBe(0);
+    expect(publisherWaitCount()).toBe(0);
+    expect(openWitnessCount()).toBe(0);
 
-    // The set of publishers still wakes a wait in progress.
+    // A publisher that connects while ready() waits still delivers afterwards.
     const late = new Subscriber(forwarder, { topics: "t" });
     const ready = late.ready();
     const second = new Publisher(forwarder);
     await ready;
     await second.send("t", "reaches it");
     expect((await late.receive()).value).toBe("reaches it");
-    expect(publisherWaiterCount()).toBe(0);
+    expect(publisherWaitCount()).toBe(0);
+    expect(openWitnessCount()).toBe(0);
     late.close();
     second.close();
   } finally {
