@@ -21,14 +21,21 @@ export interface Message {
 
 /** @internal */
 export class ReceivedMessage implements Message {
+  #topic: string | undefined;
   #decoded = false;
   #value: unknown;
 
   constructor(
-    readonly topic: string,
-    readonly frames: Uint8Array[],
+    readonly frames: Buffer[],
     private readonly codec: Codec | undefined,
   ) {}
+
+  // Decoded on first access too: a consumer that subscribed to one topic
+  // often never asks.
+  get topic(): string {
+    this.#topic ??= this.frames[0]?.toString("utf8") ?? "";
+    return this.#topic;
+  }
 
   get value(): unknown {
     if (!this.#decoded) {

@@ -60,6 +60,7 @@ export class Publisher {
   readonly #socket: XPublisher;
   readonly #watcher: SubscriptionWatcher;
   readonly #codec: Codec | undefined;
+  readonly #topicFrames = new Map<string, Buffer>();
   #tail: Promise<void>;
   #pendingSends = 0;
   #sendsSinceDrain = 0;
@@ -168,7 +169,23 @@ export class Publisher {
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    return this.sendFrames([topic, body]);
+    return this.sendFrames([this.#topicFrame(topic), body]);
+  }
+
+  /**
+   * `topic` as UTF-8 bytes, encoded once per topic: zeromq.js copies a small
+   * Buffer into the message in place, where a string costs a conversion and
+   * two allocations on every send.
+   */
+  #topicFrame(topic: string): Uint8Array {
+    let frame = this.#topicFrames.get(topic);
+    if (frame === undefined) {
+      frame = Buffer.from(topic, "utf8");
+      // A publisher that makes up a new topic per message must not grow forever.
+      if (this.#topicFrames.size >= TOPIC_FRAMES_KEPT) this.#topicFrames.clear();
+      this.#topicFrames.set(topic, frame);
+    }
+    return frame;
   }
 
   /**
@@ -184,11 +201,13 @@ export class Publisher {
     // zeromq allows one pending send per socket: overlapping calls queue
     // behind each other, and an idle, synchronised publisher sends directly.
     const sent =
-      this.#pendingSends === 0 && this.#synced
+      ++this.#pendingSends === 1 && this.#synced
         ? this.#deliver(parts)
-        : this.#tail.then(() => this.#deliver(parts));
-    this.#pendingSends++;
-    this.#tail = sent.then(this.#sendDone, this.#sendDone);
+        : this.#tail.then(
+            () => this.#deliver(parts),
+            () => this.#deliver(parts),
+          );
+    this.#tail = sent;
     return sent;
   }
 
@@ -211,24 +230,29 @@ export class Publisher {
     this.close();
   }
 
+  /** Sends one message, retrying while the queue is full; settles it in {@link #pendingSends}. */
   #deliver(parts: (Uint8Array | string)[]): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
-    // The connection never came (e.g. the forwarder failed to start).
-    if (this.#failure) return Promise.reject(this.#failure);
-    // Nobody reads subscription notices while nobody waits for them (a
-    // pending receive slows every send), so they queue in the socket: read
-    // those queued now and then, which never waits.
-    if (++this.#sendsSinceDrain >= DRAIN_EVERY) {
-      this.#sendsSinceDrain = 0;
-      this.#watcher.drain();
-    }
     let sending: Promise<void>;
     try {
+      if (this.#closed) throw new ClosedError("Publisher");
+      // The connection never came (e.g. the forwarder failed to start).
+      if (this.#failure) throw this.#failure;
+      // Nobody reads subscription notices while nobody waits for them (a
+      // pending receive slows every send), so they queue in the socket: read
+      // those queued now and then, which never waits.
+      if (++this.#sendsSinceDrain >= DRAIN_EVERY) {
+        this.#sendsSinceDrain = 0;
+        this.#watcher.drain();
+      }
       sending = this.#socket.send(parts);
     } catch (error) {
+      this.#sendDone();
       return Promise.reject(asError(error));
     }
-    return sending.catch((error: unknown) => this.#retry(parts, error));
+    // One derived promise per message: this path runs for every send.
+    return sending.then(this.#sendDone, (error: unknown) =>
+      this.#retry(parts, error).finally(this.#sendDone),
+    );
   }
 
   async #retry(parts: (Uint8Array | string)[], error: unknown): Promise<void> {
@@ -249,6 +273,9 @@ export class Publisher {
     }
   }
 }
+
+/** Topic frames a publisher keeps encoded. @internal */
+const TOPIC_FRAMES_KEPT = 1024;
 
 /** Sends between two reads of the queued subscription notices. @internal */
 const DRAIN_EVERY = 256;

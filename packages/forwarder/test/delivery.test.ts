@@ -29,6 +29,39 @@ test.each<Transport>(["inproc", "ipc", "tcp"])(
   },
 );
 
+test("a publisher making up a new topic per message sends each under its own topic", async () => {
+  // More topics than a publisher keeps encoded: the cache is cleared on the way.
+  const count = 2500;
+  const subscriber = open(new Subscriber(forwarder, { topics: "sensor/" }));
+  const publisher = open(new Publisher(forwarder));
+  await subscriber.ready();
+  const sending = (async () => {
+    for (let i = 0; i < count; i++) await publisher.send(`sensor/${i}/ü`, i);
+  })();
+  const received = await take(subscriber, count);
+  await sending;
+  expect(received.map((message) => [message.topic, message.value])).toEqual(
+    Array.from({ length: count }, (_, i) => [`sensor/${i}/ü`, i]),
+  );
+});
+
+test("iteration stopped with break resumes where it left off", async () => {
+  const subscriber = open(new Subscriber(forwarder, { topics: "t" }));
+  const publisher = open(new Publisher(forwarder));
+  await subscriber.ready();
+  for (let i = 0; i < 4; i++) await publisher.send("t", i);
+  const seen: unknown[] = [];
+  for await (const message of subscriber) {
+    seen.push(message.value);
+    if (seen.length === 2) break;
+  }
+  for await (const message of subscriber) {
+    seen.push(message.value);
+    if (seen.length === 4) break;
+  }
+  expect(seen).toEqual([0, 1, 2, 3]);
+});
+
 test("ready() covers a publisher created after it resolved", async () => {
   const subscriber = open(new Subscriber(forwarder, { topics: "late" }));
   await subscriber.ready();
