@@ -5,6 +5,7 @@ import type { Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { ClosedError, isErrno } from "./errors.js";
+import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
 import {
   addConnecting,
   addPublisher,
@@ -79,6 +80,10 @@ export class Publisher {
     // hands us the subscriptions it applied, which readiness relies on.
     this.#socket = new XPublisher({
       noDrop: true,
+      // Sends never wait inside zeromq.js (a full queue answers EAGAIN, see
+      // #retry), so it can skip asking libzmq for the socket's state before
+      // each send, a system call; we yield to the event loop ourselves.
+      sendTimeout: 0,
       sendHighWaterMark: options.highWaterMark ?? 1000,
       linger: options.linger ?? 1000,
     });
@@ -243,8 +248,12 @@ export class Publisher {
       if (++this.#sendsSinceDrain >= DRAIN_EVERY) {
         this.#sendsSinceDrain = 0;
         this.#watcher.drain();
+        // Back-to-back sends resolve at once: without a turn of the event
+        // loop now and then, a sending loop would starve everything else.
+        sending = nextTurn().then(() => this.#socket.send(parts));
+      } else {
+        sending = this.#socket.send(parts);
       }
-      sending = this.#socket.send(parts);
     } catch (error) {
       this.#sendDone();
       return Promise.reject(asError(error));
@@ -277,12 +286,12 @@ export class Publisher {
 /** Topic frames a publisher keeps encoded. @internal */
 const TOPIC_FRAMES_KEPT = 1024;
 
-/** Sends between two reads of the queued subscription notices. @internal */
-const DRAIN_EVERY = 256;
+/** Sends between two reads of the queued subscription notices, and between two turns of the event loop. @internal */
+const DRAIN_EVERY = OPERATIONS_PER_TURN;
 
 /** @internal */
 function backoff(attempt: number): Promise<void> {
-  if (attempt < 16) return new Promise((resolve) => setImmediate(resolve));
+  if (attempt < 16) return nextTurn();
   return new Promise((resolve) => setTimeout(resolve, Math.min(10, attempt - 15)));
 }
 

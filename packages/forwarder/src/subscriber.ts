@@ -5,7 +5,7 @@ import { Subscriber as ZmqSubscriber } from "zeromq";
 import type { ConnectInfo, Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
-import { ClosedError, MalformedMessageError } from "./errors.js";
+import { ClosedError, isErrno, MalformedMessageError } from "./errors.js";
 import { publishAddressOf, trackSocket, untrackSocket, whenAppliedHere } from "./local.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
@@ -13,6 +13,7 @@ import type { Message } from "./message.js";
 import { ReceivedMessage } from "./message.js";
 import { whenAppliedElsewhere } from "./threads.js";
 import { presenceTopic } from "./topic.js";
+import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
 import { acquireWitness } from "./witness.js";
 
 /** Options of a {@link Subscriber}. */
@@ -118,6 +119,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   #stale = false;
   #reading: Promise<unknown> = Promise.resolve();
   #pendingReads = 0;
+  #receivesSinceTurn = 0;
   #closed = false;
   #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => this.close();
@@ -136,6 +138,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     if (this.#topics.length === 0) this.#topics.push("");
     this.#socket = new ZmqSubscriber({
       linger: 0,
+      // Receives return at once, with EAGAIN when nothing is queued (then
+      // #onEmpty waits): zeromq.js then skips asking libzmq for the socket's
+      // state before each receive, a system call.
+      receiveTimeout: 0,
       receiveHighWaterMark: options.noDrop ? 0 : (options.highWaterMark ?? 10_000),
     });
     trackSocket(this.#socket);
@@ -346,13 +352,38 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     let receiving: Promise<Buffer[]> | undefined;
     if (this.#isConnected && !this.#closed) {
       try {
-        receiving = this.#socket.receive();
+        if (++this.#receivesSinceTurn >= OPERATIONS_PER_TURN) {
+          // Queued messages resolve at once: a busy stream must not starve
+          // the rest of the event loop.
+          this.#receivesSinceTurn = 0;
+          receiving = nextTurn().then(() => this.#socket.receive());
+        } else {
+          receiving = this.#socket.receive();
+        }
       } catch {
         // Closed under us, or busy: the loop below tells which.
       }
     }
     if (receiving === undefined) return this.#nextAfter(undefined);
-    return receiving.then(this.#accept, this.#nextAfter);
+    return receiving.then(this.#accept, this.#onEmpty);
+  };
+
+  /** Nothing was queued: wait for the next message in zeromq.js (no timeout). */
+  readonly #onEmpty = (error: unknown): Promise<Message | undefined> => {
+    if (this.#closed || !isErrno(error, "EAGAIN")) return this.#nextAfter(error);
+    let waiting: Promise<Buffer[]>;
+    try {
+      this.#socket.receiveTimeout = -1;
+      waiting = this.#socket.receive();
+    } catch (failure) {
+      return this.#nextAfter(failure);
+    }
+    return waiting.then(this.#acceptWaited, this.#nextAfter);
+  };
+
+  readonly #acceptWaited = (frames: Buffer[]): Message | Promise<Message | undefined> => {
+    if (!this.#closed) this.#socket.receiveTimeout = 0;
+    return this.#accept(frames);
   };
 
   readonly #accept = (frames: Buffer[]): Message | Promise<Message | undefined> => {
@@ -369,10 +400,20 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#nextSlowly(error).finally(this.#readDone);
 
   async #nextSlowly(error: unknown): Promise<Message | undefined> {
+    // The slow path waits for messages instead of taking EAGAIN.
+    if (!this.#closed) this.#socket.receiveTimeout = -1;
+    try {
+      return await this.#receiveSlowly(error);
+    } finally {
+      if (!this.#closed) this.#socket.receiveTimeout = 0;
+    }
+  }
+
+  async #receiveSlowly(error: unknown): Promise<Message | undefined> {
     if (error !== undefined) {
       if (this.#closed) return undefined;
       this.#report(error, undefined);
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     if (!this.#isConnected) {
       try {
@@ -389,7 +430,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
       } catch (failure) {
         if (this.#closed) return undefined;
         this.#report(failure, undefined);
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         continue;
       }
       if (frames.length === 2) return new ReceivedMessage(frames, this.#codec);

@@ -91,3 +91,23 @@ test("a noDrop forwarder makes the publisher wait for the slowest subscriber ins
     Array.from({ length: total }, (_, i) => i),
   );
 });
+
+test("a publisher sending back to back lets the event loop run", async () => {
+  const count = 20_000;
+  const forwarder = start(new Forwarder());
+  // Unbounded on the receiving side, so the sends never wait for room.
+  const subscriber = open(new Subscriber(forwarder, { topics: "t", noDrop: true }));
+  const publisher = open(new Publisher(forwarder));
+  await subscriber.ready();
+  let sending = true;
+  let turns = 0;
+  const tick = (): void => {
+    turns++;
+    if (sending) setImmediate(tick);
+  };
+  setImmediate(tick);
+  for (let i = 0; i < count; i++) await publisher.send("t", i);
+  sending = false;
+  // Each send resolves at once; the publisher still yields every 256 sends.
+  expect(turns).toBeGreaterThanOrEqual(Math.floor(count / 256) / 2);
+});

@@ -121,3 +121,43 @@ test("ready() does not wait for a worker thread that has no publishers", async (
   release();
   expect(await exited).toBe(0);
 });
+
+test("a subscriber flooded from another thread leaves the event loop its turns", async () => {
+  const forwarder = await startedForwarder();
+  const count = 20_000;
+  const warmup = 1000;
+  let received = 0;
+  let turns = 0;
+  const tick = (): void => {
+    turns++;
+    if (received < count) setImmediate(tick);
+  };
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  open(
+    new Subscriber(forwarder, {
+      topics: "flood",
+      noDrop: true,
+      consume: () => {
+        // A consumer slower than the sender, so that messages stay queued.
+        for (const started = performance.now(); performance.now() - started < 0.01;);
+        // Turns are counted once the stream is flowing (its start is uneven).
+        if (++received === warmup) setImmediate(tick);
+        if (received === count) done();
+      },
+    }),
+  );
+  const worker = tsWorker(fixture("worker-flood.ts"), {
+    addresses: {
+      publishAddress: forwarder.publishAddress,
+      subscribeAddress: forwarder.subscribeAddress,
+    },
+    count,
+  });
+  const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
+  await finished;
+  // Messages that are already queued resolve at once; the subscriber still
+  // lets the event loop run at least once every 256 of them.
+  expect(turns).toBeGreaterThanOrEqual(Math.floor((count - warmup) / 256) / 2);
+  expect(await exited).toBe(0);
+});
