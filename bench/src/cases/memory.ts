@@ -58,7 +58,7 @@ export const memory: BenchCase = {
           subject: name,
           value: result.growth,
           unit: "MB growth",
-          detail: messages,
+          detail: `${messages} (heap in use ${signedMB(result.heapGrowth)})`,
           ...(subject === "bus"
             ? { target: { text: `< ${growthLimitMB} MB`, met: result.growth < growthLimitMB } }
             : {}),
@@ -68,3 +68,7 @@ export const memory: BenchCase = {
     return rows;
   },
 };
+
+function signedMB(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(1)} MB`;
+}

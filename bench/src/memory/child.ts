@@ -17,16 +17,19 @@ export interface MemoryReading {
   readonly rss: number;
   /** RSS growth over the measured stream, MB. */
   readonly growth: number;
+  /** Growth of the JavaScript heap in use over the measured stream, MB. */
+  readonly heapGrowth: number;
   readonly delivered: number;
   readonly expected: number;
   readonly notes: readonly string[];
 }
 
-/** Resident set size in MB, after full collections. */
-function residentMB(): number {
+/** Resident set size and JavaScript heap in use, MB, after full collections. */
+function memoryMB(): { rss: number; heapUsed: number } {
   collectGarbage();
   collectGarbage();
-  return process.memoryUsage.rss() / 2 ** 20;
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss: rss / 2 ** 20, heapUsed: heapUsed / 2 ** 20 };
 }
 
 /** Sends `count` messages round-robin over the fleet and waits for every delivery. */
@@ -50,21 +53,29 @@ async function main(): Promise<MemoryReading | undefined> {
   // Load (and transpile) the packages before the first reading: the footprint
   // is what the sockets cost, not the code.
   if (subject !== "raw") await Promise.all([loadBus(), loadVirtual()]);
-  const before = residentMB();
+  const before = memoryMB().rss;
   const fleet =
     subject === "raw"
       ? await rawFleet(settings.peers)
       : await busFleet(settings.peers, (line) => notes.push(line));
   if (fleet === undefined)
-    return { footprint: 0, rss: 0, growth: 0, delivered: 0, expected: 0, notes };
+    return { footprint: 0, rss: 0, growth: 0, heapGrowth: 0, delivered: 0, expected: 0, notes };
   try {
     await fleet.ready();
-    const rss = residentMB();
+    const { rss } = memoryMB();
     await stream(fleet, settings.peers, settings.warmup);
-    const start = residentMB();
+    const start = memoryMB();
     const delivered = await stream(fleet, settings.peers, settings.messages);
-    const growth = residentMB() - start;
-    return { footprint: rss - before, rss, growth, delivered, expected: settings.messages, notes };
+    const end = memoryMB();
+    return {
+      footprint: rss - before,
+      rss,
+      growth: end.rss - start.rss,
+      heapGrowth: end.heapUsed - start.heapUsed,
+      delivered,
+      expected: settings.messages,
+      notes,
+    };
   } finally {
     await fleet.close();
   }
