@@ -5,7 +5,6 @@ import type { Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { ClosedError, isErrno } from "./errors.js";
-import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
 import {
   addConnecting,
   addPublisher,
@@ -15,6 +14,7 @@ import {
 } from "./local.js";
 import { publisherClosed, publisherOpened } from "./threads.js";
 import { SYNC_TOPIC } from "./topic.js";
+import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
 import { SubscriptionWatcher } from "./watcher.js";
 
 /** Options of a {@link Publisher}. */

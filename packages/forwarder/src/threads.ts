@@ -23,8 +23,14 @@ type Note =
   | { type: "applied"; id: string; slot: number }
   | { type: "gone"; slot: number };
 
-/** Confirmations this thread waits for, by query id. */
-const asked = new Map<string, { waiting: Set<number>; settle: () => void }>();
+/** A query this thread posted: the slots yet to confirm, and what to call once none is left. */
+interface Query {
+  waiting: Set<number>;
+  settle: () => void;
+}
+
+/** Queries this thread waits on, by id. */
+const asked = new Map<string, Query>();
 /** Local waits started for other threads' queries, by query id. */
 const answering = new Map<string, Wait>();
 let channel: BroadcastChannel | undefined;
@@ -66,10 +72,7 @@ function receive(note: Note): void {
   }
 }
 
-function confirmed(
-  query: { waiting: Set<number>; settle: () => void } | undefined,
-  slot: number,
-): void {
+function confirmed(query: Query | undefined, slot: number): void {
   if (!query?.waiting.delete(slot) || query.waiting.size > 0) return;
   query.settle();
 }
