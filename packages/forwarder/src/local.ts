@@ -124,11 +124,6 @@ export function untrackSocket(socket: Closable): void {
   openSockets.delete(socket);
 }
 
-/** Number of open sockets recorded in this worker thread (for tests). @internal */
-export function trackedSocketCount(): number {
-  return openSockets.size;
-}
-
 function closeOpenSockets(): void {
   for (const socket of openSockets) {
     try {

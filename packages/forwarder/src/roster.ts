@@ -40,10 +40,8 @@ const countAt = (slot: number): number => HEADER + 2 * slot + 1;
 /**
  * This module copy's slot, claimed on first use; `undefined` if all are
  * taken (its publishers are then invisible to other threads' `ready()`).
- *
- * @internal
  */
-export function claimSlot(): number | undefined {
+function claimSlot(): number | undefined {
   if (ownSlot !== undefined) return ownSlot;
   for (let slot = 0; slot < SLOTS; slot++) {
     if (Atomics.compareExchange(roster, claimedAt(slot), 0, 1) !== 0) continue;
