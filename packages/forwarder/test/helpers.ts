@@ -1,10 +1,18 @@
-import type { Forwarder, Message, Subscriber } from "../src/index.js";
+import type { Forwarder, ForwarderAddresses, Message, Subscriber } from "../src/index.js";
 
 /** Receives exactly `count` messages. */
 export async function take(subscriber: Subscriber, count: number): Promise<Message[]> {
   const messages: Message[] = [];
   while (messages.length < count) messages.push(await subscriber.receive());
   return messages;
+}
+
+/**
+ * A forwarder's addresses as a plain object: what a worker thread or another
+ * process is given, or a peer that knows only the addresses.
+ */
+export function addressesOf(forwarder: Forwarder): ForwarderAddresses {
+  return { publishAddress: forwarder.publishAddress, subscribeAddress: forwarder.subscribeAddress };
 }
 
 /** Topics of messages. */

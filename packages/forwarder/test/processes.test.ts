@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Transport } from "../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
 import { tsArgs, tsWorker } from "@sunflare/jest-config/run-ts";
+import { addressesOf } from "./helpers.js";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", name);
 
@@ -12,10 +13,7 @@ test("a subscriber in a worker thread receives from a publisher on the main thre
   const publisher = new Publisher(forwarder);
   const count = 100;
   const worker = tsWorker(fixture("worker-subscriber.ts"), {
-    addresses: {
-      publishAddress: forwarder.publishAddress,
-      subscribeAddress: forwarder.subscribeAddress,
-    },
+    addresses: addressesOf(forwarder),
     count,
   });
   const exited = new Promise<number>((resolve) => worker.once("exit", resolve));

@@ -1,6 +1,6 @@
 import * as zmq from "zeromq";
 import { curveKeyPair, Forwarder, Publisher, Subscriber } from "../src/index.js";
-import { releaseAfterEach } from "./helpers.js";
+import { addressesOf, releaseAfterEach } from "./helpers.js";
 
 const { open, stopAfter } = releaseAfterEach();
 let forwarder: Forwarder;
@@ -42,10 +42,10 @@ test("curve: authorised publishers and subscribers work, given the Forwarder or 
   const local = open(new Subscriber(forwarder, { topics: "secret" }));
   // A remote peer knows the addresses and the server's public key only.
   const remote = open(
-    new Subscriber(
-      { publishAddress: forwarder.publishAddress, subscribeAddress: forwarder.subscribeAddress },
-      { topics: "secret", curve: { serverKey, ...curveKeyPair() } },
-    ),
+    new Subscriber(addressesOf(forwarder), {
+      topics: "secret",
+      curve: { serverKey, ...curveKeyPair() },
+    }),
   );
   const publisher = open(new Publisher(forwarder.publishAddress, { curve: { serverKey } }));
   await Promise.all([local.ready(), remote.ready()]);

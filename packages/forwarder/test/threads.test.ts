@@ -3,7 +3,7 @@ import type { Worker } from "node:worker_threads";
 import { tsWorker } from "@sunflare/jest-config/run-ts";
 import { Forwarder, Subscriber } from "../src/index.js";
 import { queryObservers } from "../src/threads.js";
-import { releaseAfterEach } from "./helpers.js";
+import { addressesOf, releaseAfterEach } from "./helpers.js";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", name);
 const { open, stopAfter } = releaseAfterEach();
@@ -28,10 +28,7 @@ async function blockedWorker(
 ): Promise<Blocked> {
   const gate = new SharedArrayBuffer(4);
   const worker = tsWorker(fixture("blocked-worker.ts"), {
-    addresses: {
-      publishAddress: forwarder.publishAddress,
-      subscribeAddress: forwarder.subscribeAddress,
-    },
+    addresses: addressesOf(forwarder),
     open: opened,
     then,
     gate,
@@ -148,10 +145,7 @@ test("a subscriber flooded from another thread leaves the event loop its turns",
     }),
   );
   const worker = tsWorker(fixture("worker-flood.ts"), {
-    addresses: {
-      publishAddress: forwarder.publishAddress,
-      subscribeAddress: forwarder.subscribeAddress,
-    },
+    addresses: addressesOf(forwarder),
     count,
   });
   const exited = new Promise<number>((resolve) => worker.once("exit", resolve));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Message } from "../../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../../src/index.js";
 import { tsArgs, tsWorker } from "@sunflare/jest-config/run-ts";
+import { addressesOf } from "../helpers.js";
 
 const fixture = (...path: string[]): string => join(__dirname, ...path);
 const count = 200;
@@ -58,10 +59,7 @@ test.each([
     const inWorker = where === "a worker thread";
     const forwarder = new Forwarder({ transport: inWorker ? "inproc" : "ipc" });
     await forwarder.start();
-    const addresses = {
-      publishAddress: forwarder.publishAddress,
-      subscribeAddress: forwarder.subscribeAddress,
-    };
+    const addresses = addressesOf(forwarder);
     const main = collector();
     const subscriber = new Subscriber(forwarder, {
       topics: ["crash", "frames", "child"],
