@@ -20,13 +20,35 @@ const runningProxies = new Set<Proxy>();
 const recentProxies: Proxy[] = [];
 const RECENT_PROXIES_KEPT = 64;
 
+let exitHookInstalled = false;
+
 function holdWhileRunning(proxy: Proxy, running: Promise<void>): void {
   runningProxies.add(proxy);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", terminateRunningProxies);
+  }
   void running.finally(() => {
     runningProxies.delete(proxy);
     recentProxies.push(proxy);
     if (recentProxies.length > RECENT_PROXIES_KEPT) recentProxies.shift();
   });
+}
+
+/**
+ * At the exit of the thread, ends the proxies still running: zeromq.js
+ * shuts its context down on the way out, which waits forever for the
+ * sockets of a running proxy, so a `process.exit()` with a forwarder left
+ * running would never return.
+ */
+function terminateRunningProxies(): void {
+  for (const proxy of runningProxies) {
+    try {
+      proxy.terminate();
+    } catch {
+      // Already ending.
+    }
+  }
 }
 
 /** Options of a {@link Forwarder}. */
