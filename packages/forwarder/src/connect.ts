@@ -1,11 +1,14 @@
 import type { Socket } from "zeromq";
-import type { CurveClientOptions } from "./curve.js";
+import type { CurveClientOptions, CurveClientSocket } from "./curve.js";
 import { applyCurveClient } from "./curve.js";
 import type { ForwarderAddresses } from "./endpoints.js";
 import { Forwarder } from "./forwarder.js";
 
 /** Where a {@link Publisher} or {@link Subscriber} connects. */
 export type Endpoint = string | Forwarder | ForwarderAddresses;
+
+/** What {@link connectTo} needs of a socket: a zeromq.js socket or an `OffThreadReceiver`. @internal */
+export type ConnectableSocket = Pick<Socket, "connect" | "closed"> & CurveClientSocket;
 
 /** @internal */
 export interface ConnectInfo {
@@ -22,7 +25,7 @@ export interface ConnectInfo {
  * @internal
  */
 export async function connectTo(
-  socket: Socket,
+  socket: ConnectableSocket,
   endpoint: Endpoint,
   side: "publish" | "subscribe",
   curve: CurveClientOptions | undefined,

@@ -49,8 +49,14 @@ export function applyCurveServer(socket: Socket, keys: CurveKeyPair): void {
   socket.curveSecretKey = keys.secretKey;
 }
 
+/** The socket options a CURVE client sets. @internal */
+export type CurveClientSocket = Pick<
+  Socket,
+  "curveServerKey" | "curvePublicKey" | "curveSecretKey"
+>;
+
 /** @internal */
-export function applyCurveClient(socket: Socket, options: CurveClientOptions): void {
+export function applyCurveClient(socket: CurveClientSocket, options: CurveClientOptions): void {
   const own =
     options.publicKey !== undefined && options.secretKey !== undefined
       ? { publicKey: options.publicKey, secretKey: options.secretKey }

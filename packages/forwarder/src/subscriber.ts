@@ -11,6 +11,7 @@ import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { Message } from "./message.js";
 import { ReceivedMessage } from "./message.js";
+import { OffThreadReceiver } from "./off-thread.js";
 import { whenAppliedElsewhere } from "./threads.js";
 import { presenceTopic } from "./topic.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
@@ -62,6 +63,15 @@ export interface SubscriberOptions {
   curve?: CurveClientOptions;
   /** Where errors go when no `error` listener is attached (default: console). */
   logger?: Logger;
+  /**
+   * Receive in a worker thread (default `false`): ZeroMQ's per-message work
+   * then runs on another core, and messages reach this thread in batches.
+   * For high-rate streams on a busy thread; it costs a worker thread per
+   * subscriber (memory, and tens of milliseconds to start) and a thread hop
+   * of latency per batch. Not available with {@link maxMessageSize}. See the
+   * package README, "Receiving off the thread".
+   */
+  offThread?: boolean;
 }
 
 /**
@@ -101,7 +111,7 @@ let nextId = 0;
  * ```
  */
 export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncIterable<Message> {
-  readonly #socket: ZmqSubscriber;
+  readonly #socket: ZmqSubscriber | OffThreadReceiver;
   readonly #codec: Codec | undefined;
   readonly #logger: Logger;
   readonly #id = `${process.pid}-${Date.now().toString(36)}-${(nextId++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -137,17 +147,29 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     const topics = options.topics ?? "";
     for (const topic of typeof topics === "string" ? [topics] : topics) this.#addTopic(topic);
     if (this.#topics.length === 0) this.#topics.push("");
-    this.#socket = new ZmqSubscriber({
-      linger: 0,
-      receiveHighWaterMark: options.noDrop ? 0 : (options.highWaterMark ?? 10_000),
-    });
-    trackSocket(this.#socket);
+    const highWaterMark = options.noDrop ? 0 : (options.highWaterMark ?? 10_000);
     const limit = options.maxMessageSize;
-    if (limit !== undefined) {
-      this.#socket.maxMessageSize = limit;
-      // Created before connecting, so that no event of the connection is missed.
-      this.#events = this.#socket.events;
-      trackSocket(this.#events);
+    if (options.offThread) {
+      if (limit !== undefined) {
+        throw new TypeError("A Subscriber with offThread does not support maxMessageSize.");
+      }
+      this.#socket = new OffThreadReceiver({
+        highWaterMark,
+        onFailure: (error) => {
+          this.#report(error, undefined);
+          this.close();
+        },
+      });
+    } else {
+      const socket = new ZmqSubscriber({ linger: 0, receiveHighWaterMark: highWaterMark });
+      this.#socket = socket;
+      trackSocket(socket);
+      if (limit !== undefined) {
+        socket.maxMessageSize = limit;
+        // Created before connecting, so that no event of the connection is missed.
+        this.#events = socket.events;
+        trackSocket(this.#events);
+      }
     }
     this.#connected = connectTo(this.#socket, endpoint, "subscribe", options.curve).then((info) => {
       if (this.#closed) throw new ClosedError("Subscriber");
@@ -492,6 +514,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   }
 
   #reconnect(address: string): void {
+    // Only a socket of this thread has maxMessageSize, and so resets.
+    if (this.#socket instanceof OffThreadReceiver) return;
     try {
       this.#socket.disconnect(address);
     } catch {

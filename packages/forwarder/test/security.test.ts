@@ -35,7 +35,7 @@ test("maxMessageSize: an oversize message is dropped and its sender disconnected
   expect([message.topic, message.value]).toEqual(["small", "fits"]);
 });
 
-test("curve: authorised publishers and subscribers work, given the Forwarder or only its key", async () => {
+test("curve: authorised publishers and subscribers work, given the Forwarder or only its key, receiving on this thread or off it", async () => {
   forwarder = stopAfter(new Forwarder({ transport: "tcp", curve: curveKeyPair() }));
   await forwarder.start();
   const serverKey = forwarder.curveServerKey!;
@@ -47,11 +47,13 @@ test("curve: authorised publishers and subscribers work, given the Forwarder or 
       curve: { serverKey, ...curveKeyPair() },
     }),
   );
+  const offThread = open(new Subscriber(forwarder, { topics: "secret", offThread: true }));
   const publisher = open(new Publisher(forwarder.publishAddress, { curve: { serverKey } }));
-  await Promise.all([local.ready(), remote.ready()]);
+  await Promise.all([local.ready(), remote.ready(), offThread.ready()]);
   await publisher.send("secret", 42);
   expect((await local.receive()).value).toBe(42);
   expect((await remote.receive()).value).toBe(42);
+  expect((await offThread.receive()).value).toBe(42);
 });
 
 test("curve: a peer without the key can neither receive nor inject", async () => {
