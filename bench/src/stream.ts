@@ -149,22 +149,25 @@ export async function throughputRounds(
 
 /**
  * Throughput of the raw baseline and of the bus, alternating round by round so
- * that drift in machine load hits both. Without `createBus` (the bus could not
- * be loaded) only the raw rounds run.
+ * that drift in machine load hits all. `createOurs` lists the bus subjects,
+ * each with its results at the same index; empty (the bus could not be
+ * loaded), only the raw rounds run.
  */
 export async function alternatingRounds(
   createRaw: () => Promise<StreamSubject>,
-  createBus: (() => Promise<StreamSubject>) | undefined,
+  createOurs: readonly (() => Promise<StreamSubject>)[],
   settings: { readonly count: number; readonly warmup: number; readonly rounds: number },
   onRound?: (round: number) => void,
-): Promise<{ raw: StreamResult[]; ours: StreamResult[] }> {
+): Promise<{ raw: StreamResult[]; ours: StreamResult[][] }> {
   const raw: StreamResult[] = [];
-  const ours: StreamResult[] = [];
+  const ours = createOurs.map((): StreamResult[] => []);
   const one = { count: settings.count, warmup: settings.warmup, rounds: 1 };
   for (let round = 0; round < settings.rounds; round++) {
     onRound?.(round);
     raw.push(...(await throughputRounds(createRaw, one)));
-    if (createBus) ours.push(...(await throughputRounds(createBus, one)));
+    for (const [index, create] of createOurs.entries()) {
+      ours[index]!.push(...(await throughputRounds(create, one)));
+    }
   }
   return { raw, ours };
 }

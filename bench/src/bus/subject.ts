@@ -4,9 +4,11 @@ import type { StreamSubject } from "../stream.js";
 import type { BusPackages } from "./load.js";
 
 /**
- * The bus under test: a `Forwarder` (inproc), one `Publisher` and `receivers`
- * `Subscriber`s in this process, one awaited `send(topic, value)` per message,
- * a `for await` loop per subscriber that decodes each message's value.
+ * The bus under test: a `Forwarder` (inproc, `noDrop` like the raw
+ * baseline's proxy), one `Publisher` and `receivers` `Subscriber`s in this
+ * process (receiving in this thread, or in a worker thread each with
+ * `offThread`), one awaited `send(topic, value)` per message, a `for await`
+ * loop per subscriber that decodes each message's value.
  */
 export async function busSubject(
   bus: BusPackages,
@@ -15,17 +17,20 @@ export async function busSubject(
     value: (seq: number) => unknown;
     read: (message: Message) => readonly [number, number];
     receivers?: number;
+    offThread?: boolean;
   },
 ): Promise<StreamSubject> {
   const { Forwarder, Publisher, Subscriber } = bus.forwarder;
   const { topic, value, read } = options;
   const receivers = options.receivers ?? 1;
-  const forwarder = new Forwarder();
+  // A subscriber that falls behind then slows the publisher down instead of
+  // losing messages, as on the raw baseline.
+  const forwarder = new Forwarder({ noDrop: true });
   await forwarder.start();
   const publisher = new Publisher(forwarder);
   const subscribers = Array.from(
     { length: receivers },
-    () => new Subscriber(forwarder, { topics: topic }),
+    () => new Subscriber(forwarder, { topics: topic, offThread: options.offThread ?? false }),
   );
   const loops: Promise<void>[] = [];
 

@@ -66,13 +66,15 @@ export const frames: BenchCase = {
           },
         }),
       typeof bus === "string"
-        ? undefined
-        : () =>
-            busSubject(bus, {
-              topic,
-              value: () => frame,
-              read: (message) => [bus.codec.asNDArray(message.value).data.length, 0],
-            }),
+        ? []
+        : [
+            () =>
+              busSubject(bus, {
+                topic,
+                value: () => frame,
+                read: (message) => [bus.codec.asNDArray(message.value).data.length, 0],
+              }),
+          ],
       settings,
       (round) => context.log(`${label}: round ${round + 1}/${settings.rounds}`),
     );
@@ -99,8 +101,9 @@ export const frames: BenchCase = {
       );
       rows.push(pythonRow);
     }
-    if (ours.length > 0) {
-      const result = summarize(`${label} bus`, ours, context.note);
+    const [busResults] = ours;
+    if (busResults !== undefined) {
+      const result = summarize(`${label} bus`, busResults, context.note);
       const row = frameRow("sunflare bus", result.rate, bytes, result.cpuPerMessage);
       rows.push(compared(row, rawRow, { min: 0.6 }));
       if (pythonRow !== undefined) rows.push(compared(row, pythonRow, { min: 3 }));
