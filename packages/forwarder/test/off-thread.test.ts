@@ -1,21 +1,25 @@
 import { asNDArray, ndarray } from "@sunflare/codec";
-import type { Message } from "../src/index.js";
+import type { Message, SubscriberOptions } from "../src/index.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
 import { releaseAfterEach, take, topics } from "./helpers.js";
 
 const { open, stopAfter } = releaseAfterEach();
 
-async function startForwarder(): Promise<Forwarder> {
+/** A publisher and a ready off-thread subscriber to `topics`, on a fresh forwarder. */
+async function connected(
+  topics: string,
+  options: SubscriberOptions = {},
+): Promise<{ publisher: Publisher; subscriber: Subscriber }> {
   const forwarder = stopAfter(new Forwarder({ noDrop: true }));
   await forwarder.start();
-  return forwarder;
+  const publisher = open(new Publisher(forwarder));
+  const subscriber = open(new Subscriber(forwarder, { topics, offThread: true, ...options }));
+  await subscriber.ready();
+  return { publisher, subscriber };
 }
 
 test("an off-thread subscriber receives every message, in order, across many batches", async () => {
-  const forwarder = await startForwarder();
-  const publisher = open(new Publisher(forwarder));
-  const subscriber = open(new Subscriber(forwarder, { topics: "seq", offThread: true }));
-  await subscriber.ready();
+  const { publisher, subscriber } = await connected("seq");
   const count = 5_000;
   const received: number[] = [];
   const reading = (async () => {
@@ -30,10 +34,7 @@ test("an off-thread subscriber receives every message, in order, across many bat
 });
 
 test("a consumer that starts late gets everything: the worker waits for it instead of piling batches up", async () => {
-  const forwarder = await startForwarder();
-  const publisher = open(new Publisher(forwarder));
-  const subscriber = open(new Subscriber(forwarder, { topics: "late", offThread: true }));
-  await subscriber.ready();
+  const { publisher, subscriber } = await connected("late");
   // More than the batches the worker may have in flight (16 of 256): the
   // rest stays in ZeroMQ's queues until the consumer hands batches back.
   const count = 8_000;
@@ -43,10 +44,7 @@ test("a consumer that starts late gets everything: the worker waits for it inste
 });
 
 test("subscribe and unsubscribe reach the worker's socket, and ready() covers them", async () => {
-  const forwarder = await startForwarder();
-  const publisher = open(new Publisher(forwarder));
-  const subscriber = open(new Subscriber(forwarder, { topics: "a", offThread: true }));
-  await subscriber.ready();
+  const { publisher, subscriber } = await connected("a");
   subscriber.subscribe("b");
   subscriber.unsubscribe("a");
   await subscriber.ready();
@@ -58,24 +56,17 @@ test("subscribe and unsubscribe reach the worker's socket, and ready() covers th
 });
 
 test("a consume callback gets every message; a malformed one is reported and the stream goes on", async () => {
-  const forwarder = await startForwarder();
-  const publisher = open(new Publisher(forwarder));
   const values: unknown[] = [];
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-  const subscriber = open(
-    new Subscriber(forwarder, {
-      topics: "m",
-      offThread: true,
-      consume: (message) => {
-        values.push(message.value);
-        if (values.length === 2) done();
-      },
-    }),
-  );
+  const { publisher, subscriber } = await connected("m", {
+    consume: (message) => {
+      values.push(message.value);
+      if (values.length === 2) done();
+    },
+  });
   const errors: unknown[] = [];
   subscriber.on("error", (error) => errors.push(error));
-  await subscriber.ready();
   await publisher.send("m", "first");
   await publisher.sendFrames(["m", new Uint8Array([1]), new Uint8Array([2])]);
   await publisher.send("m", "second");
@@ -86,10 +77,7 @@ test("a consume callback gets every message; a malformed one is reported and the
 });
 
 test("frames arrive 8-byte aligned, so an array is viewed in place", async () => {
-  const forwarder = await startForwarder();
-  const publisher = open(new Publisher(forwarder));
-  const subscriber = open(new Subscriber(forwarder, { topics: "frame", offThread: true }));
-  await subscriber.ready();
+  const { publisher, subscriber } = await connected("frame");
   // 128 KiB: the encoder aligns arrays from 64 KiB on.
   const pixels = Float64Array.from({ length: 128 * 128 }, (_, i) => i / 3);
   // A topic of odd length puts the body at an odd offset unless the batch pads it.
@@ -104,9 +92,7 @@ test("frames arrive 8-byte aligned, so an array is viewed in place", async () =>
 });
 
 test("close ends iteration and rejects a pending receive", async () => {
-  const forwarder = await startForwarder();
-  const subscriber = open(new Subscriber(forwarder, { offThread: true }));
-  await subscriber.ready();
+  const { subscriber } = await connected("");
   const pending = subscriber.receive();
   const iteration = (async () => {
     const seen: unknown[] = [];
