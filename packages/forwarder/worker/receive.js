@@ -96,6 +96,11 @@ async function run() {
   socket.connect(address);
   let messages = [];
   let bytes = 0;
+  const flush = () => {
+    if (messages.length > 0) send(messages);
+    messages = [];
+    bytes = 0;
+  };
   // A receive timeout of 0 while messages are queued: the batch goes out as
   // soon as the queue is empty, so a sparse stream waits for no batch.
   socket.receiveTimeout = -1;
@@ -110,13 +115,10 @@ async function run() {
       frames = await socket.receive();
     } catch (error) {
       if (socket.closed) break;
-      if (error?.code === "EAGAIN") {
-        if (messages.length > 0) send(messages);
-        messages = [];
-        bytes = 0;
-        socket.receiveTimeout = -1;
-        continue;
-      }
+      // What was received before goes out first, in order.
+      flush();
+      socket.receiveTimeout = -1;
+      if (error?.code === "EAGAIN") continue;
       port.postMessage({ type: "error", error: describe(error) });
       await new Promise((resolve) => setImmediate(resolve));
       continue;
@@ -124,9 +126,7 @@ async function run() {
     messages.push(frames);
     for (const frame of frames) bytes += frame.length;
     if (messages.length >= BATCH_MESSAGES || bytes >= BATCH_BYTES) {
-      send(messages);
-      messages = [];
-      bytes = 0;
+      flush();
       // Let the commands (credits, subscriptions, close) in.
       await new Promise((resolve) => setImmediate(resolve));
     }
