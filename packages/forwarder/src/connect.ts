@@ -53,3 +53,13 @@ export async function connectTo(
   if (!socket.closed) socket.connect(address);
   return { address, addresses, curve };
 }
+
+/**
+ * Whether `endpoint` is reached over inproc, where every peer is a socket of
+ * this process. @internal
+ */
+export function isInproc(endpoint: Endpoint): boolean {
+  if (endpoint instanceof Forwarder) return endpoint.transport === "inproc";
+  const address = typeof endpoint === "string" ? endpoint : endpoint.publishAddress;
+  return address.startsWith("inproc://");
+}

@@ -12,8 +12,9 @@ export class ClosedError extends Error {
 
 /**
  * Reported (never thrown) by a {@link Subscriber} for a message it cannot
- * deliver: not the `[topic, body]` shape the bus uses. The raw frames are
- * kept, so nothing is lost silently.
+ * deliver: neither the `[topic, body]` shape the bus uses nor a well-formed
+ * bundle of such messages. The raw frames are kept, so nothing is lost
+ * silently.
  */
 export class MalformedMessageError extends Error {
   override readonly name = "MalformedMessageError";

@@ -7,6 +7,7 @@ import { decode } from "@sunflare/codec";
  * `frames` holds every frame as received, topic frame first; `value` is the
  * body (`frames[1]`) decoded with the subscriber's codec on first access and
  * cached, so a consumer that only routes by topic never pays for decoding.
+ * A message that came in a bundle has the frames it would have had alone.
  * Reading `value` throws the codec's `DecodeError` if the body is not valid
  * MessagePack.
  */
@@ -25,10 +26,14 @@ export class ReceivedMessage implements Message {
   #decoded = false;
   #value: unknown;
 
+  /** @param topic the first frame as text, when the caller decoded it already */
   constructor(
     readonly frames: Buffer[],
     private readonly codec: Codec | undefined,
-  ) {}
+    topic?: string,
+  ) {
+    this.#topic = topic;
+  }
 
   // Decoded on first access too: a consumer that subscribed to one topic
   // often never asks.

@@ -1,8 +1,17 @@
 import type { Codec } from "@sunflare/codec";
 import { encode } from "@sunflare/codec";
+import { isMainThread } from "node:worker_threads";
 import { XPublisher } from "zeromq";
+import {
+  BUNDLE_BODY_LIMIT,
+  BUNDLE_BYTES,
+  BUNDLE_ENTRY_BYTES,
+  BUNDLE_MARKER,
+  BUNDLE_MESSAGES,
+  packBundle,
+} from "./bundle.js";
 import type { Endpoint } from "./connect.js";
-import { connectTo } from "./connect.js";
+import { connectTo, isInproc } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { ClosedError, isErrno } from "./errors.js";
 import {
@@ -12,6 +21,7 @@ import {
   trackSocket,
   untrackSocket,
 } from "./local.js";
+import { HeldBundle } from "./held-bundle.js";
 import { publisherClosed, publisherOpened } from "./threads.js";
 import { SYNC_TOPIC } from "./topic.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
@@ -36,9 +46,21 @@ export interface PublisherOptions {
   sync?: boolean;
   /**
    * Milliseconds that messages still queued at {@link Publisher.close} may
-   * keep the process alive while they are delivered (default 1000).
+   * keep the process alive while they are delivered (default 1000; a
+   * negative value waits as long as it takes).
    */
   linger?: number;
+  /**
+   * Send the messages of one topic that {@link Publisher.send} is given in
+   * the same tick as one ZeroMQ message, a bundle (default: `true` over
+   * inproc on the main thread, `false` over ipc and tcp and in worker
+   * threads). Every Sunflare {@link Subscriber} delivers them one by one;
+   * other readers (Python's, a raw ZeroMQ socket) see a three-frame
+   * message. Turn it on over ipc/tcp only when every subscriber is a
+   * Sunflare one; in a worker thread, see the package README, "Bundles",
+   * first.
+   */
+  bundle?: boolean;
 }
 
 /**
@@ -47,7 +69,9 @@ export interface PublisherOptions {
  *
  * `send` resolves once the message is queued, and waits (never drops) when
  * the queue towards the forwarder is full. Calls may overlap freely: they are
- * sent one after another in call order.
+ * sent one after another in call order. Over inproc, messages of one topic
+ * sent in the same tick travel together as one bundle (see
+ * {@link PublisherOptions.bundle}).
  *
  * @example
  * ```ts
@@ -62,13 +86,21 @@ export class Publisher {
   readonly #watcher: SubscriptionWatcher;
   readonly #codec: Codec | undefined;
   readonly #topicFrames = new Map<string, Buffer>();
+  readonly #bundling: boolean;
+  readonly #linger: number;
   #tail: Promise<void>;
   #pendingSends = 0;
   #sendsSinceDrain = 0;
+  /** Messages of the current tick, not yet handed to ZeroMQ. */
+  #bundle: HeldBundle | undefined;
+  #flushScheduled = false;
+  #heldSinceTurn = 0;
   #synced = false;
   #failure: Error | undefined;
   #address: string | undefined;
   #closed = false;
+  /** After close: until when messages already accepted may still go out. */
+  #lingerUntil = Infinity;
 
   /**
    * @param endpoint a {@link Forwarder} of this process (started if needed),
@@ -76,6 +108,8 @@ export class Publisher {
    */
   constructor(endpoint: Endpoint, options: PublisherOptions = {}) {
     this.#codec = options.codec;
+    this.#bundling = options.bundle ?? (isMainThread && isInproc(endpoint));
+    this.#linger = options.linger ?? 1000;
     // An XPUB rather than a PUB: it behaves the same for sending, and it also
     // hands us the subscriptions it applied, which readiness relies on.
     this.#socket = new XPublisher({
@@ -85,7 +119,7 @@ export class Publisher {
       // each send, a system call; we yield to the event loop ourselves.
       sendTimeout: 0,
       sendHighWaterMark: options.highWaterMark ?? 1000,
-      linger: options.linger ?? 1000,
+      linger: this.#linger,
     });
     trackSocket(this.#socket);
     // Counted before connecting: a subscriber's ready() in another thread
@@ -166,15 +200,82 @@ export class Publisher {
    * Resolves once queued; waits while the queue to the forwarder is full.
    * Rejects with {@link ClosedError} after {@link close}, or with the codec's
    * `EncodeError` for a value it cannot encode (nothing is sent then).
+   *
+   * With bundling (see {@link PublisherOptions.bundle}), the message is held
+   * until the end of the current tick (or until 256 messages or 64 KiB of
+   * one topic are held), then sent with the others of its topic as one
+   * bundle; `send` resolves at once while the publisher keeps up. Messages
+   * held or queued when {@link close} is called still go out, within
+   * `linger`.
    */
   send(topic: string, value: unknown): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
     let body: Uint8Array;
     try {
       body = this.#codec ? this.#codec.encode(value) : encode(value);
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    return this.sendFrames([this.#topicFrame(topic), body]);
+    if (!this.#bundling || body.byteLength >= BUNDLE_BODY_LIMIT) {
+      return this.sendFrames([this.#topicFrame(topic), body]);
+    }
+    return this.#hold(topic, body);
+  }
+
+  /** Adds `body` to the bundle of this tick; see {@link send}. */
+  #hold(topic: string, body: Uint8Array): Promise<void> {
+    let bundle = this.#bundle;
+    if (
+      bundle !== undefined &&
+      (bundle.topic !== topic || bundle.size + BUNDLE_ENTRY_BYTES + body.byteLength > BUNDLE_BYTES)
+    ) {
+      // Order across topics is kept: a bundle holds consecutive messages only.
+      this.#flush();
+      bundle = undefined;
+    }
+    if (bundle === undefined) {
+      bundle = this.#bundle = new HeldBundle(topic, this.#topicFrame(topic));
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // After the microtasks of this tick: an async loop of awaited sends
+        // fills one bundle before it goes.
+        process.nextTick(this.#flushTick);
+      }
+    }
+    bundle.add(body);
+    // Keeping up: nothing is waiting in the queue to ZeroMQ, so the message
+    // needs no room there yet and the caller may go on.
+    const keepingUp = this.#synced && this.#pendingSends === 0 && this.#failure === undefined;
+    if (keepingUp) bundle.promised = true;
+    const accepted = keepingUp ? RESOLVED : bundle.handedOver();
+    if (bundle.bodies.length >= BUNDLE_MESSAGES) this.#flush();
+    // An async loop of sends that resolve at once must let the event loop run now and then.
+    if (++this.#heldSinceTurn < OPERATIONS_PER_TURN) return accepted;
+    this.#heldSinceTurn = 0;
+    return accepted.then(nextTurn);
+  }
+
+  readonly #flushTick = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+
+  /** Hands the held bundle, if any, to the queue towards ZeroMQ. */
+  #flush(): void {
+    const bundle = this.#bundle;
+    if (bundle === undefined) return;
+    this.#bundle = undefined;
+    const { bodies, topicFrame } = bundle;
+    // A bundle of one is an ordinary message.
+    const frames =
+      bodies.length === 1
+        ? [topicFrame, bodies[0]!]
+        : [topicFrame, BUNDLE_MARKER, packBundle(bodies, bundle.size)];
+    bundle.handOver(this.#enqueue(frames, bundle.promised), (error) => {
+      // Accepted messages that could not go out: the next send reports it.
+      // Closing is not a failure: what linger did not allow is dropped, as ZeroMQ does.
+      if (!(error instanceof ClosedError)) this.#failure ??= asError(error);
+    });
   }
 
   /**
@@ -202,15 +303,24 @@ export class Publisher {
     if (frames.length === 0) {
       return Promise.reject(new TypeError("A message needs at least one frame (the topic)."));
     }
-    const parts = frames as (Uint8Array | string)[];
+    // Messages held for a bundle were sent first.
+    this.#flush();
+    return this.#enqueue(frames as (Uint8Array | string)[], false);
+  }
+
+  /**
+   * Queues one ZeroMQ message behind those before it. `promised`: a send of
+   * it has resolved already, so it still goes out after close, within linger.
+   */
+  #enqueue(parts: (Uint8Array | string)[], promised: boolean): Promise<void> {
     // zeromq allows one pending send per socket: overlapping calls queue
     // behind each other, and an idle, synchronised publisher sends directly.
     const sent =
       ++this.#pendingSends === 1 && this.#synced
-        ? this.#deliver(parts)
+        ? this.#deliver(parts, promised)
         : this.#tail.then(
-            () => this.#deliver(parts),
-            () => this.#deliver(parts),
+            () => this.#deliver(parts, promised),
+            () => this.#deliver(parts, promised),
           );
     this.#tail = sent;
     return sent;
@@ -220,15 +330,40 @@ export class Publisher {
     this.#pendingSends--;
   };
 
-  /** Closes the socket; later sends reject with {@link ClosedError}. Idempotent. */
+  /**
+   * Closes the publisher; later sends reject with {@link ClosedError}, and so
+   * do sends still waiting for room. Messages whose `send` has resolved still
+   * go out, within `linger`. Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#linger >= 0) this.#lingerUntil = performance.now() + this.#linger;
+    this.#flush();
     publisherClosed();
     if (this.#address !== undefined) removePublisher(this.#address, this.#watcher);
+    this.#watcher.markClosed();
+    if (this.#pendingSends === 0) {
+      this.#closeSocket();
+    } else {
+      // Accepted messages still on their way to ZeroMQ go first.
+      const closeSocket = (): void => this.#closeSocket();
+      this.#tail.then(closeSocket, closeSocket);
+    }
+  }
+
+  #closeSocket(): void {
+    // ZeroMQ's own linger covers what remains of ours.
+    if (Number.isFinite(this.#lingerUntil)) {
+      this.#socket.linger = Math.max(0, Math.ceil(this.#lingerUntil - performance.now()));
+    }
     this.#socket.close();
     untrackSocket(this.#socket);
-    this.#watcher.markClosed();
+  }
+
+  /** Whether a message may still be handed to ZeroMQ: before close, or accepted and within linger. */
+  #maySend(promised: boolean): boolean {
+    return !this.#closed || (promised && performance.now() < this.#lingerUntil);
   }
   /** `using publisher = new Publisher(...)` closes it at scope exit. */
   [Symbol.dispose](): void {
@@ -236,10 +371,10 @@ export class Publisher {
   }
 
   /** Sends one message, retrying while the queue is full; settles it in {@link #pendingSends}. */
-  #deliver(parts: (Uint8Array | string)[]): Promise<void> {
+  #deliver(parts: (Uint8Array | string)[], promised: boolean): Promise<void> {
     let sending: Promise<void>;
     try {
-      if (this.#closed) throw new ClosedError("Publisher");
+      if (!this.#maySend(promised)) throw new ClosedError("Publisher");
       // The connection never came (e.g. the forwarder failed to start).
       if (this.#failure) throw this.#failure;
       // Nobody reads subscription notices while nobody waits for them (a
@@ -260,19 +395,19 @@ export class Publisher {
     }
     // One derived promise per message: this path runs for every send.
     return sending.then(this.#sendDone, (error: unknown) =>
-      this.#retry(parts, error).finally(this.#sendDone),
+      this.#retry(parts, promised, error).finally(this.#sendDone),
     );
   }
 
-  async #retry(parts: (Uint8Array | string)[], error: unknown): Promise<void> {
+  async #retry(parts: (Uint8Array | string)[], promised: boolean, error: unknown): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       // With noDrop, a full queue makes libzmq answer EAGAIN while still
       // reporting the socket writable, so zeromq.js cannot wait for us: back
       // off and retry. This is the backpressure `send` callers feel.
-      if (this.#closed) throw new ClosedError("Publisher");
+      if (!this.#maySend(promised)) throw new ClosedError("Publisher");
       if (!isErrno(error, "EAGAIN")) throw asError(error);
       await backoff(attempt);
-      if (this.#closed) throw new ClosedError("Publisher");
+      if (!this.#maySend(promised)) throw new ClosedError("Publisher");
       try {
         await this.#socket.send(parts);
         return;
@@ -282,6 +417,9 @@ export class Publisher {
     }
   }
 }
+
+/** What a send accepted at once returns. @internal */
+const RESOLVED = Promise.resolve();
 
 /** Topic frames a publisher keeps encoded. @internal */
 const TOPIC_FRAMES_KEPT = 1024;

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Codec } from "@sunflare/codec";
 import type { Observer } from "zeromq";
 import { Subscriber as ZmqSubscriber } from "zeromq";
+import { isBundle, unpackBundle } from "./bundle.js";
 import type { ConnectInfo, Endpoint } from "./connect.js";
 import { connectTo } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
@@ -86,6 +87,15 @@ export interface SubscriberEvents {
   error: [error: unknown, topic: string | undefined];
 }
 
+/** A bundle received, its messages handed out one by one. */
+interface ReceivedBundle {
+  readonly topic: string;
+  readonly topicFrame: Buffer;
+  readonly bodies: readonly Buffer[];
+  /** Index of the next body to hand out. */
+  next: number;
+}
+
 const noop = (): void => undefined;
 const ITERATION_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const iteratorResult = (message: Message | undefined): IteratorResult<Message> =>
@@ -130,6 +140,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   #reading: Promise<unknown> = Promise.resolve();
   #pendingReads = 0;
   #receivesSinceTurn = 0;
+  /** The bundle whose messages are being handed out. */
+  #bundle: ReceivedBundle | undefined;
   #flowing = false;
   #closed = false;
   #signal: AbortSignal | undefined;
@@ -280,6 +292,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#closed = true;
     this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#socket.close();
+    this.#bundle = undefined;
     untrackSocket(this.#socket);
     if (this.#events) untrackSocket(this.#events);
     for (const wake of this.#closeWaiters) wake();
@@ -368,6 +381,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
    * costs one derived promise: this runs for every message.
    */
   readonly #next = (): Promise<Message | undefined> => {
+    if (this.#bundle !== undefined && !this.#closed) return this.#nextBundled(this.#bundle);
     let receiving: Promise<Buffer[]> | undefined;
     if (this.#isConnected && !this.#closed) {
       try {
@@ -421,13 +435,52 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   };
 
   readonly #accept = (frames: Buffer[]): Message | Promise<Message | undefined> => {
-    if (frames.length === 2) {
-      this.#pendingReads--;
-      return new ReceivedMessage(frames, this.#codec);
-    }
-    this.#reportMalformed(frames);
-    return this.#nextAfter(undefined);
+    const message = this.#toMessage(frames);
+    if (message === undefined) return this.#nextAfter(undefined);
+    this.#pendingReads--;
+    return message;
   };
+
+  /** The next message of a bundle received before. */
+  #nextBundled(bundle: ReceivedBundle): Promise<Message> {
+    const { topic, topicFrame, bodies } = bundle;
+    const message = new ReceivedMessage([topicFrame, bodies[bundle.next]!], this.#codec, topic);
+    if (++bundle.next === bodies.length) this.#bundle = undefined;
+    // Like a socket's queued messages: at once, with a turn of the event loop now and then.
+    if (++this.#receivesSinceTurn >= OPERATIONS_PER_TURN) {
+      this.#receivesSinceTurn = 0;
+      return nextTurn().then(() => {
+        this.#pendingReads--;
+        return message;
+      });
+    }
+    this.#pendingReads--;
+    return Promise.resolve(message);
+  }
+
+  /**
+   * The message `frames` are, or the first of the bundle they are (the rest
+   * follow through {@link #nextBundled}); `undefined`, reported, if malformed.
+   */
+  #toMessage(frames: Buffer[]): Message | undefined {
+    if (frames.length === 2) return new ReceivedMessage(frames, this.#codec);
+    if (!isBundle(frames)) {
+      this.#reportMalformed(
+        frames,
+        `Expected a message of 2 frames [topic, body], got ${frames.length} frame${frames.length === 1 ? "" : "s"}.`,
+      );
+      return undefined;
+    }
+    const [topicFrame, , payload] = frames as [Buffer, Buffer, Buffer];
+    const bodies = unpackBundle(payload);
+    if (typeof bodies === "string") {
+      this.#reportMalformed(frames, `Malformed bundle: ${bodies}.`);
+      return undefined;
+    }
+    const topic = topicFrame.toString("utf8");
+    if (bodies.length > 1) this.#bundle = { topic, topicFrame, bodies, next: 1 };
+    return new ReceivedMessage([topicFrame, bodies[0]!], this.#codec, topic);
+  }
 
   /** The slow path of {@link #next}: after a failed receive (if `error`), a malformed message, or before connecting. */
   readonly #nextAfter = (error: unknown): Promise<Message | undefined> =>
@@ -459,21 +512,14 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
         await nextTurn();
         continue;
       }
-      if (frames.length === 2) return new ReceivedMessage(frames, this.#codec);
-      this.#reportMalformed(frames);
+      const message = this.#toMessage(frames);
+      if (message !== undefined) return message;
     }
   }
 
-  #reportMalformed(frames: Buffer[]): void {
+  #reportMalformed(frames: Buffer[], problem: string): void {
     const topic = frames[0]?.toString("utf8");
-    this.#report(
-      new MalformedMessageError(
-        `Expected a message of 2 frames [topic, body], got ${frames.length} frame${frames.length === 1 ? "" : "s"}.`,
-        topic,
-        frames,
-      ),
-      topic,
-    );
+    this.#report(new MalformedMessageError(problem, topic, frames), topic);
   }
 
   /**

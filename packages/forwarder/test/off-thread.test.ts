@@ -12,7 +12,9 @@ async function connected(
 ): Promise<{ publisher: Publisher; subscriber: Subscriber }> {
   const forwarder = stopAfter(new Forwarder({ noDrop: true }));
   await forwarder.start();
-  const publisher = open(new Publisher(forwarder));
+  // One ZeroMQ message per send: the worker's batches and credits count
+  // ZeroMQ messages (test/bundles.test.ts sends bundles off the thread).
+  const publisher = open(new Publisher(forwarder, { bundle: false }));
   const subscriber = open(new Subscriber(forwarder, { topics, offThread: true, ...options }));
   await subscriber.ready();
   return { publisher, subscriber };

@@ -1,9 +1,12 @@
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
+import { decode } from "@sunflare/codec";
 import { tsWorker } from "@sunflare/jest-config/run-ts";
+import * as zmq from "zeromq";
 import { Forwarder, Subscriber } from "../src/index.js";
 import { queryObservers } from "../src/threads.js";
-import { addressesOf, releaseAfterEach } from "./helpers.js";
+import { presenceTopic } from "../src/topic.js";
+import { addressesOf, countTurns, releaseAfterEach } from "./helpers.js";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", name);
 const { open, stopAfter } = releaseAfterEach();
@@ -124,11 +127,7 @@ test("a subscriber flooded from another thread leaves the event loop its turns",
   const count = 20_000;
   const warmup = 1000;
   let received = 0;
-  let turns = 0;
-  const tick = (): void => {
-    turns++;
-    if (received < count) setImmediate(tick);
-  };
+  let turns: ReturnType<typeof countTurns> | undefined;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   open(
@@ -139,7 +138,7 @@ test("a subscriber flooded from another thread leaves the event loop its turns",
         // A consumer slower than the sender, so that messages stay queued.
         for (const started = performance.now(); performance.now() - started < 0.01;);
         // Turns are counted once the stream is flowing (its start is uneven).
-        if (++received === warmup) setImmediate(tick);
+        if (++received === warmup) turns = countTurns();
         if (received === count) done();
       },
     }),
@@ -152,6 +151,29 @@ test("a subscriber flooded from another thread leaves the event loop its turns",
   await finished;
   // Messages that are already queued resolve at once; the subscriber still
   // lets the event loop run at least once every 256 of them.
-  expect(turns).toBeGreaterThanOrEqual(Math.floor((count - warmup) / 256) / 2);
+  expect(turns?.stop()).toBeGreaterThanOrEqual(Math.floor((count - warmup) / 256) / 2);
+  expect(await exited).toBe(0);
+});
+
+test("a publisher in a worker thread sends one ZeroMQ message per send by default, not bundles", async () => {
+  const forwarder = await startedForwarder();
+  const count = 300;
+  // A raw reader, counted by waitForSubscribers through a presence topic
+  // after its topic (see the README, "Peers in other languages").
+  const raw = open(new zmq.Subscriber({ linger: 0 }));
+  raw.connect(forwarder.subscribeAddress);
+  raw.subscribe("flood", presenceTopic("raw-reader", 0));
+  const worker = tsWorker(fixture("worker-flood.ts"), {
+    addresses: addressesOf(forwarder),
+    count,
+  });
+  const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
+  const received: unknown[] = [];
+  while (received.length < count) {
+    const frames = await raw.receive();
+    expect(frames).toHaveLength(2);
+    received.push(decode(frames[1]!));
+  }
+  expect(received).toEqual(Array.from({ length: count }, (_, i) => i));
   expect(await exited).toBe(0);
 });

@@ -2,15 +2,21 @@ import { deepStrictEqual } from "node:assert/strict";
 import { encode } from "@sunflare/codec";
 import fc from "fast-check";
 import * as zmq from "zeromq";
+import { BUNDLE_MARKER } from "../../src/bundle.js";
 import type { Message } from "../../src/index.js";
 import { Forwarder, Subscriber } from "../../src/index.js";
+import { packed } from "../helpers.js";
 
-/** One message of a run, as sent and as the subscriber must account for it. */
-interface Sent {
-  frames: Buffer[];
-  /** `undefined` for a good message; else the topic the report must carry. */
-  badTopic: string | undefined;
-}
+/**
+ * One ZeroMQ message of a run: a good sequenced message, a bad one (with the
+ * topic its report must carry), or a well-formed bundle of good messages
+ * (`undefined`, numbered at send time) and bad bodies, each accounted for
+ * in place.
+ */
+type Sent =
+  | { kind: "good" }
+  | { kind: "bad"; frames: Buffer[]; topic: string }
+  | { kind: "bundle"; parts: (Buffer | undefined)[] };
 
 type Logged = ["good", number] | ["bad", string | undefined];
 
@@ -26,7 +32,11 @@ const otherTopic: fc.Arbitrary<Buffer> = fc
   .filter((topic) => !["seq", "end"].includes(topic.toString("utf8")));
 
 const seqTopic = Buffer.from("seq");
-const bad = (frames: Buffer[]): Sent => ({ frames, badTopic: frames[0]!.toString("utf8") });
+const bad = (frames: Buffer[]): Sent => ({
+  kind: "bad",
+  frames,
+  topic: frames[0]!.toString("utf8"),
+});
 
 const singleFrame = bytes(32).map((frame) => bad([frame]));
 const extraFrames = fc
@@ -38,16 +48,18 @@ const extraFrames = fc
 const emptyFrames = fc
   .integer({ min: 1, max: 4 })
   .map((count) => bad(Array.from({ length: count }, () => Buffer.alloc(0))));
+// A proper prefix of a MessagePack value is never a complete value.
+const truncated = fc.tuple(fc.jsonValue(), fc.nat()).map(([value, cut]) => {
+  const body = Buffer.from(encode(value));
+  return body.subarray(0, cut % body.length);
+});
 const truncatedBody = fc
-  .tuple(fc.oneof(fc.constant(seqTopic), otherTopic), fc.jsonValue(), fc.nat())
-  .map(([topic, value, cut]) => {
-    const body = Buffer.from(encode(value));
-    return bad([topic, body.subarray(0, cut % body.length)]);
-  });
+  .tuple(fc.oneof(fc.constant(seqTopic), otherTopic), truncated)
+  .map(([topic, body]) => bad([topic, body]));
 // Random bytes may well be valid MessagePack; under a topic the consumer does
 // not accept they are bad either way.
 const randomBody = fc.tuple(otherTopic, bytes(64)).map(([topic, body]) => bad([topic, body]));
-const unexpectedType = fc
+const unexpectedValue = fc
   .jsonValue()
   .filter(
     (value) =>
@@ -56,10 +68,11 @@ const unexpectedType = fc
       Array.isArray(value) ||
       typeof (value as { seq?: unknown }).seq !== "number",
   )
-  .map((value) => bad([seqTopic, Buffer.from(encode(value))]));
+  .map((value) => Buffer.from(encode(value)));
+const unexpectedType = unexpectedValue.map((body) => bad([seqTopic, body]));
 // Headers that declare up to 4 GiB of string, binary, extension, array or map
 // followed by a few bytes: a decoder must fail fast, not allocate.
-const hugeLength = fc
+const hugeLengthBody = fc
   .tuple(
     fc.constantFrom(0xc6, 0xc9, 0xdb, 0xdd, 0xdf, 0xc5, 0xda, 0xdc, 0xde),
     fc.integer({ min: 0x10000, max: 0xffffffff }),
@@ -75,8 +88,38 @@ const hugeLength = fc
     const ext = type === 0xc9 ? Buffer.of(1) : Buffer.alloc(0);
     // Nested: inside a one-element array, so the length is met mid-structure.
     const prefix = nested ? Buffer.of(0x91) : Buffer.alloc(0);
-    return bad([seqTopic, Buffer.concat([prefix, header, ext, tail])]);
+    return Buffer.concat([prefix, header, ext, tail]);
   });
+const hugeLength = hugeLengthBody.map((body) => bad([seqTopic, body]));
+
+/** Bodies the consumer of "seq" cannot take, inside a well-formed bundle. */
+const badBody = fc.oneof(truncated, unexpectedValue, hugeLengthBody);
+const bundle: fc.Arbitrary<Sent> = fc
+  .array(fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, badBody), {
+    minLength: 1,
+    maxLength: 6,
+  })
+  .map((parts) => ({ kind: "bundle", parts }));
+// A bundle whose payload does not add up is reported once, as a whole.
+const brokenBundle = fc
+  .tuple(
+    fc.oneof(fc.constant(seqTopic), otherTopic),
+    fc.array(bytes(8), { minLength: 1, maxLength: 4 }),
+    fc.oneof(
+      fc.nat().map((cut) => (payload: Buffer) => payload.subarray(0, cut % payload.length)),
+      bytes(4)
+        .filter((tail) => tail.length > 0)
+        .map((tail) => (payload: Buffer) => Buffer.concat([payload, tail])),
+      fc.integer({ min: -1, max: 1000 }).map((offset) => (payload: Buffer) => {
+        // A count of 0, or more messages than there are.
+        const count = offset < 0 ? 0 : payload.readUInt32LE(0) + 1 + offset;
+        const copy = Buffer.from(payload);
+        copy.writeUInt32LE(count, 0);
+        return copy;
+      }),
+    ),
+  )
+  .map(([topic, bodies, corrupt]) => bad([topic, BUNDLE_MARKER, corrupt(packed(bodies))]));
 
 const badMessage: fc.Arbitrary<Sent> = fc.oneof(
   singleFrame,
@@ -86,11 +129,16 @@ const badMessage: fc.Arbitrary<Sent> = fc.oneof(
   randomBody,
   unexpectedType,
   hugeLength,
+  brokenBundle,
 );
-/** A placeholder for a good message; its sequence number is given at send time. */
-const goodMessage: fc.Arbitrary<Sent> = fc.constant({ frames: [], badTopic: undefined });
+/** A good message; its sequence number is given at send time. */
+const goodMessage: fc.Arbitrary<Sent> = fc.constant({ kind: "good" });
 const runOf = fc.array(
-  fc.oneof({ arbitrary: goodMessage, weight: 2 }, { arbitrary: badMessage, weight: 3 }),
+  fc.oneof(
+    { arbitrary: goodMessage, weight: 2 },
+    { arbitrary: badMessage, weight: 3 },
+    { arbitrary: bundle, weight: 1 },
+  ),
   {
     minLength: 1,
     maxLength: 24,
@@ -99,12 +147,12 @@ const runOf = fc.array(
 
 /**
  * The garbage-on-the-wire property: a raw ZeroMQ peer connected to the
- * forwarder's publish side interleaves good sequenced messages with garbage;
- * the subscriber reports every bad message exactly once with its topic, in
- * place, and delivers every good one, in order. Throws on the first
- * counter-example (shrunk).
+ * forwarder's publish side interleaves good sequenced messages with garbage
+ * and with bundles; the subscriber reports every bad message exactly once
+ * with its topic, in place, and delivers every good one, in order. Throws
+ * on the first counter-example (shrunk).
  *
- * @returns the number of messages sent, good and bad
+ * @returns the number of messages sent, good and bad (a bundle's count as theirs)
  */
 export async function checkGarbageProperty(
   runs: number,
@@ -145,15 +193,31 @@ export async function checkGarbageProperty(
       fc.asyncProperty(runOf, async (messages) => {
         log.length = 0;
         const expected: Logged[] = [];
+        const good = (): Buffer => {
+          expected.push(["good", seq]);
+          totals.good++;
+          return Buffer.from(encode({ seq: seq++ }));
+        };
         for (const message of messages) {
-          if (message.badTopic === undefined) {
-            expected.push(["good", seq]);
-            await raw.send([seqTopic, Buffer.from(encode({ seq: seq++ }))]);
-            totals.good++;
-          } else {
-            expected.push(["bad", message.badTopic]);
-            await raw.send(message.frames);
-            totals.bad++;
+          switch (message.kind) {
+            case "good":
+              await raw.send([seqTopic, good()]);
+              break;
+            case "bad":
+              expected.push(["bad", message.topic]);
+              totals.bad++;
+              await raw.send(message.frames);
+              break;
+            case "bundle": {
+              const bodies = message.parts.map((part) => {
+                if (part === undefined) return good();
+                expected.push(["bad", "seq"]);
+                totals.bad++;
+                return part;
+              });
+              await raw.send([seqTopic, BUNDLE_MARKER, packed(bodies)]);
+              break;
+            }
           }
         }
         const ended = new Promise<void>((resolve) => (endReached = resolve));

@@ -1,0 +1,78 @@
+/**
+ * Bundles: several messages of one topic, sent by one publisher in the same
+ * tick, travelling as one ZeroMQ message `[topic, BUNDLE_MARKER, payload]`.
+ * The payload is a little-endian u32 message count, then per message a u32
+ * body length and the body. A `Subscriber` hands the messages out one by
+ * one, each as `[topic, body]`; see the package README, "Bundles".
+ *
+ * @internal
+ */
+
+/** The second frame of a bundle: three frames are malformed to any reader that does not know it. */
+export const BUNDLE_MARKER: Buffer = Buffer.from("sunflare/bundle/1", "latin1");
+
+/** Messages in one bundle at most. */
+export const BUNDLE_MESSAGES = 256;
+
+/** Payload bytes of one bundle at most (a single larger body still goes alone). */
+export const BUNDLE_BYTES = 64 * 1024;
+
+/** Bodies this large or larger are sent on their own: copying them into a bundle would cost more than it saves. */
+export const BUNDLE_BODY_LIMIT = 16 * 1024;
+
+/** Bytes a bundle's payload takes before its first body. */
+export const BUNDLE_HEADER_BYTES = 4;
+
+/** Bytes each body adds beside its own: its length. */
+export const BUNDLE_ENTRY_BYTES = 4;
+
+/** Whether `frames` are a bundle (well-formed or not). */
+export function isBundle(frames: readonly Buffer[]): boolean {
+  return frames.length === 3 && frames[1]!.equals(BUNDLE_MARKER);
+}
+
+/** The payload of a bundle of `bodies`, whose size (header included) is `size`. */
+export function packBundle(bodies: readonly Uint8Array[], size: number): Buffer {
+  const payload = Buffer.allocUnsafe(size);
+  payload.writeUInt32LE(bodies.length, 0);
+  let offset = BUNDLE_HEADER_BYTES;
+  for (const body of bodies) {
+    payload.writeUInt32LE(body.byteLength, offset);
+    payload.set(body, offset + BUNDLE_ENTRY_BYTES);
+    offset += BUNDLE_ENTRY_BYTES + body.byteLength;
+  }
+  return payload;
+}
+
+/**
+ * The bodies of a bundle's payload, as views of it (nothing is copied), or
+ * what is wrong with the payload: nothing is returned from a payload that
+ * does not add up exactly.
+ */
+export function unpackBundle(payload: Buffer): Buffer[] | string {
+  const size = payload.byteLength;
+  if (size < BUNDLE_HEADER_BYTES)
+    return `its payload has ${size} bytes, too few for a message count`;
+  const count = payload.readUInt32LE(0);
+  if (count === 0) return "its payload declares no message";
+  // Checked before anything is allocated for them.
+  if (count > (size - BUNDLE_HEADER_BYTES) / BUNDLE_ENTRY_BYTES) {
+    return `its payload declares ${count} messages but has ${size} bytes`;
+  }
+  const bodies = new Array<Buffer>(count);
+  let offset = BUNDLE_HEADER_BYTES;
+  for (let index = 0; index < count; index++) {
+    if (size - offset < BUNDLE_ENTRY_BYTES) {
+      return `its payload ends before message ${index + 1} of ${count}`;
+    }
+    const length = payload.readUInt32LE(offset);
+    offset += BUNDLE_ENTRY_BYTES;
+    if (length > size - offset) {
+      return `message ${index + 1} of ${count} declares ${length} bytes, ${size - offset} remain`;
+    }
+    bodies[index] = payload.subarray(offset, offset + length);
+    offset += length;
+  }
+  if (offset !== size) return `${size - offset} bytes follow its last message`;
+  return bodies;
+}
