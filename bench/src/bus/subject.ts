@@ -5,7 +5,8 @@ import type { BusPackages } from "./load.js";
 
 /**
  * The bus under test: a `Forwarder` (inproc, `noDrop` like the raw
- * baseline's proxy), one `Publisher` and `receivers` `Subscriber`s in this
+ * baseline's proxy), one `Publisher` (bundling as by default over inproc,
+ * or not with `bundle: false`) and `receivers` `Subscriber`s in this
  * process (receiving in this thread, or in a worker thread each with
  * `offThread`), one awaited `send(topic, value)` per message, a `for await`
  * loop per subscriber that decodes each message's value.
@@ -18,6 +19,7 @@ export async function busSubject(
     read: (message: Message) => readonly [number, number];
     receivers?: number;
     offThread?: boolean;
+    bundle?: boolean;
   },
 ): Promise<StreamSubject> {
   const { Forwarder, Publisher, Subscriber } = bus.forwarder;
@@ -27,7 +29,7 @@ export async function busSubject(
   // losing messages, as on the raw baseline.
   const forwarder = new Forwarder({ noDrop: true });
   await forwarder.start();
-  const publisher = new Publisher(forwarder);
+  const publisher = new Publisher(forwarder, { bundle: options.bundle });
   const subscribers = Array.from(
     { length: receivers },
     () => new Subscriber(forwarder, { topics: topic, offThread: options.offThread ?? false }),
