@@ -31,8 +31,10 @@ export function isBundle(frames: readonly Buffer[]): boolean {
   return frames.length === 3 && frames[1]!.equals(BUNDLE_MARKER);
 }
 
-/** The payload of a bundle of `bodies`, whose size (header included) is `size`. */
-export function packBundle(bodies: readonly Uint8Array[], size: number): Buffer {
+/** The payload of a bundle of `bodies`. */
+export function packBundle(bodies: readonly Uint8Array[]): Buffer {
+  let size = BUNDLE_HEADER_BYTES;
+  for (const body of bodies) size += BUNDLE_ENTRY_BYTES + body.byteLength;
   const payload = Buffer.allocUnsafe(size);
   payload.writeUInt32LE(bodies.length, 0);
   let offset = BUNDLE_HEADER_BYTES;

@@ -270,7 +270,7 @@ export class Publisher {
     const frames =
       bodies.length === 1
         ? [topicFrame, bodies[0]!]
-        : [topicFrame, BUNDLE_MARKER, packBundle(bodies, bundle.size)];
+        : [topicFrame, BUNDLE_MARKER, packBundle(bodies)];
     bundle.handOver(this.#enqueue(frames, bundle.promised), (error) => {
       // Accepted messages that could not go out: the next send reports it.
       // Closing is not a failure: what linger did not allow is dropped, as ZeroMQ does.

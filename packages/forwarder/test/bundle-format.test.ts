@@ -1,6 +1,5 @@
 import fc from "fast-check";
-import { BUNDLE_MARKER, isBundle, unpackBundle } from "../src/bundle.js";
-import { packed } from "./helpers.js";
+import { BUNDLE_MARKER, isBundle, packBundle, unpackBundle } from "../src/bundle.js";
 
 // The bundle payload of src/bundle.ts: what is packed unpacks to the same
 // bodies, and a payload that does not add up exactly is refused whole.
@@ -13,7 +12,7 @@ const bodies = fc.array(
 test("a packed bundle unpacks to the same bodies, as views of the payload", () => {
   fc.assert(
     fc.property(bodies, (list) => {
-      const payload = packed(list);
+      const payload = packBundle(list);
       const unpacked = unpackBundle(payload);
       expect(unpacked).toEqual(list);
       for (const body of unpacked as Buffer[]) expect(body.buffer).toBe(payload.buffer);
@@ -28,7 +27,7 @@ test("a truncated payload, or one with bytes after its last body, is refused who
       fc.nat(),
       fc.uint8Array({ minLength: 1, maxLength: 8 }),
       (list, cut, tail) => {
-        const payload = packed(list);
+        const payload = packBundle(list);
         const truncated = payload.subarray(0, cut % payload.byteLength);
         expect(typeof unpackBundle(truncated)).toBe("string");
         const extended = Buffer.concat([payload, tail]);
@@ -39,7 +38,7 @@ test("a truncated payload, or one with bytes after its last body, is refused who
 });
 
 test("a wrong message count is refused with what was wrong", () => {
-  const payload = packed([Buffer.from("abcdefgh"), Buffer.from("c")]);
+  const payload = packBundle([Buffer.from("abcdefgh"), Buffer.from("c")]);
   payload.writeUInt32LE(0, 0);
   expect(unpackBundle(payload)).toBe("its payload declares no message");
   payload.writeUInt32LE(3, 0);
@@ -61,7 +60,7 @@ test("a huge declared count or length is refused before anything is allocated fo
 });
 
 test("only three frames with the marker in the middle are a bundle", () => {
-  const payload = packed([Buffer.from("x")]);
+  const payload = packBundle([Buffer.from("x")]);
   expect(isBundle([Buffer.from("t"), BUNDLE_MARKER, payload])).toBe(true);
   expect(isBundle([Buffer.from("t"), Buffer.from("sunflare/bundle/2"), payload])).toBe(false);
   expect(isBundle([Buffer.from("t"), BUNDLE_MARKER])).toBe(false);

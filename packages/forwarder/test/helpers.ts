@@ -1,4 +1,3 @@
-import { BUNDLE_ENTRY_BYTES, BUNDLE_HEADER_BYTES, packBundle } from "../src/bundle.js";
 import type { Forwarder, ForwarderAddresses, Message, Subscriber } from "../src/index.js";
 
 /** Receives exactly `count` messages. */
@@ -14,15 +13,6 @@ export async function take(subscriber: Subscriber, count: number): Promise<Messa
  */
 export function addressesOf(forwarder: Forwarder): ForwarderAddresses {
   return { publishAddress: forwarder.publishAddress, subscribeAddress: forwarder.subscribeAddress };
-}
-
-/** The payload of a bundle of `bodies`. */
-export function packed(bodies: readonly Buffer[]): Buffer {
-  const size = bodies.reduce(
-    (total, body) => total + BUNDLE_ENTRY_BYTES + body.byteLength,
-    BUNDLE_HEADER_BYTES,
-  );
-  return packBundle(bodies, size);
 }
 
 /** Counts the turns of the event loop from now until `stop()`, which returns the count. */

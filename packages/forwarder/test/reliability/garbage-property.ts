@@ -2,10 +2,9 @@ import { deepStrictEqual } from "node:assert/strict";
 import { encode } from "@sunflare/codec";
 import fc from "fast-check";
 import * as zmq from "zeromq";
-import { BUNDLE_MARKER } from "../../src/bundle.js";
+import { BUNDLE_MARKER, packBundle } from "../../src/bundle.js";
 import type { Message } from "../../src/index.js";
 import { Forwarder, Subscriber } from "../../src/index.js";
-import { packed } from "../helpers.js";
 
 /**
  * One ZeroMQ message of a run: a good sequenced message, a bad one (with the
@@ -119,7 +118,7 @@ const brokenBundle = fc
       }),
     ),
   )
-  .map(([topic, bodies, corrupt]) => bad([topic, BUNDLE_MARKER, corrupt(packed(bodies))]));
+  .map(([topic, bodies, corrupt]) => bad([topic, BUNDLE_MARKER, corrupt(packBundle(bodies))]));
 
 const badMessage: fc.Arbitrary<Sent> = fc.oneof(
   singleFrame,
@@ -215,7 +214,7 @@ export async function checkGarbageProperty(
                 totals.bad++;
                 return part;
               });
-              await raw.send([seqTopic, BUNDLE_MARKER, packed(bodies)]);
+              await raw.send([seqTopic, BUNDLE_MARKER, packBundle(bodies)]);
               break;
             }
           }
