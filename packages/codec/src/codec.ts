@@ -8,6 +8,7 @@ import { encodeInFrame } from "./framed.js";
 import { canonicalizeIntegers } from "./integers.js";
 import type { NDArray } from "./ndarray.js";
 import { NDArrayValue, wireBytes } from "./ndarray.js";
+import { unpackUntouched } from "./unpack-input.js";
 import { validate } from "./validate.js";
 
 /** Options of a {@link Codec}. */
@@ -238,7 +239,8 @@ export class Codec {
    * Decodes one complete MessagePack value. Maps become plain objects, binary
    * values views over `data` (no copy), 64-bit integers beyond ±2^53 bigints,
    * timestamps Dates. NDArrays arrive as `[bytes, dtype, shape]`: apply
-   * {@link asNDArray} where one is expected.
+   * {@link asNDArray} where one is expected. `data` is left exactly as it was
+   * (no property is added to it, no byte changed).
    *
    * @throws DecodeError if `data` is malformed, truncated, has trailing bytes,
    *   uses an extension other than the timestamp, or breaks a
@@ -253,9 +255,9 @@ export class Codec {
         `input of ${data.byteLength} bytes exceeds maxInputBytes (${this.#maxInputBytes})`,
       );
     }
-    validate(data, this.#maxDepth);
+    const binary = validate(data, this.#maxDepth);
     try {
-      return this.#unpackr.unpack(data) as T;
+      return unpackUntouched(this.#unpackr, data, binary) as T;
     } catch (error) {
       // Unreachable for validated input; kept so nothing but DecodeError escapes.
       throw new DecodeError(`malformed input: ${(error as Error).message}`, { cause: error });

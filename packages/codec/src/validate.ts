@@ -21,9 +21,12 @@ const stack: number[] = [];
  * stack. Only the standard timestamp extension (-1) is accepted: the other
  * extension types are msgpackr's or an application's, and no standard decoder
  * would agree on their meaning.
+ *
+ * Returns whether the value holds binary data: msgpackr decodes it to views
+ * over the input, so only then must the input itself be handed to msgpackr.
  * @internal
  */
-export function validate(data: Uint8Array, maxDepth: number): void {
+export function validate(data: Uint8Array, maxDepth: number): boolean {
   const end = data.length;
   // Items still to read in the innermost open container, and whether it is a map.
   let remaining = 1;
@@ -31,6 +34,7 @@ export function validate(data: Uint8Array, maxDepth: number): void {
   let openedAt = 0;
   let depth = 0;
   let pos = 0;
+  let binary = false;
 
   for (;;) {
     while (remaining === 0) {
@@ -40,7 +44,7 @@ export function validate(data: Uint8Array, maxDepth: number): void {
             `trailing bytes: a complete value ends at offset ${pos} but the input has ${end - pos} more byte(s)`,
           );
         }
-        return;
+        return binary;
       }
       depth--;
       openedAt = stack[depth * 3 + 2]!;
@@ -85,6 +89,7 @@ export function validate(data: Uint8Array, maxDepth: number): void {
       pos += 4;
     } else {
       if (isKey && token !== 0xc1 && !isScalarKey(token)) throw badKey(at, token);
+      if (token >= 0xc4 && token <= 0xc6) binary = true;
       pos = skipScalar(data, pos, token, at);
       continue;
     }
