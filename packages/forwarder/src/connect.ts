@@ -1,5 +1,5 @@
 import type { Socket } from "zeromq";
-import type { CurveClientOptions, CurveClientSocket } from "./curve.js";
+import type { CurveClientOptions } from "./curve.js";
 import { applyCurveClient } from "./curve.js";
 import type { ForwarderAddresses } from "./endpoints.js";
 import { Forwarder } from "./forwarder.js";
@@ -7,51 +7,45 @@ import { Forwarder } from "./forwarder.js";
 /** Where a {@link Publisher} or {@link Subscriber} connects. */
 export type Endpoint = string | Forwarder | ForwarderAddresses;
 
-/** What {@link connectTo} needs of a socket: a zeromq.js socket or an `OffThreadReceiver`. @internal */
-export type ConnectableSocket = Pick<Socket, "connect" | "closed"> & CurveClientSocket;
-
-/** @internal */
+/** Where to connect, and what is known of the forwarder there. @internal */
 export interface ConnectInfo {
   address: string;
+  /** Both addresses, when the endpoint was a forwarder or its addresses. */
   addresses: ForwarderAddresses | undefined;
   curve: CurveClientOptions | undefined;
 }
 
 /**
- * Connects `socket` to one side of the forwarder once its address is known
- * (starting an in-process {@link Forwarder} if needed), and resolves with the
- * address used and the forwarder's addresses when known.
+ * The address of one side of the forwarder, once known (starting an
+ * in-process {@link Forwarder} if needed), with its CURVE server key when the
+ * forwarder object says it runs with `curve`.
  *
  * @internal
  */
-export async function connectTo(
-  socket: ConnectableSocket,
+export async function resolveEndpoint(
   endpoint: Endpoint,
   side: "publish" | "subscribe",
   curve: CurveClientOptions | undefined,
 ): Promise<ConnectInfo> {
-  let addresses: ForwarderAddresses | undefined;
-  let address: string;
+  if (typeof endpoint === "string") return { address: endpoint, addresses: undefined, curve };
   if (endpoint instanceof Forwarder) {
     await endpoint.start();
     const serverKey = endpoint.curveServerKey;
-    if (serverKey !== undefined && curve === undefined) curve = { serverKey };
-    addresses = {
-      publishAddress: endpoint.publishAddress,
-      subscribeAddress: endpoint.subscribeAddress,
-    };
-  } else if (typeof endpoint !== "string") {
-    addresses = {
-      publishAddress: endpoint.publishAddress,
-      subscribeAddress: endpoint.subscribeAddress,
-    };
+    if (serverKey !== undefined) curve ??= { serverKey };
   }
-  if (addresses)
-    address = side === "publish" ? addresses.publishAddress : addresses.subscribeAddress;
-  else address = endpoint as string;
-  if (curve) applyCurveClient(socket, curve);
-  if (!socket.closed) socket.connect(address);
+  const addresses = {
+    publishAddress: endpoint.publishAddress,
+    subscribeAddress: endpoint.subscribeAddress,
+  };
+  const address = side === "publish" ? addresses.publishAddress : addresses.subscribeAddress;
   return { address, addresses, curve };
+}
+
+/** Connects a socket of this thread as `info` says (a closed socket stays closed). @internal */
+export function connectSocket(socket: Socket, info: ConnectInfo): void {
+  if (socket.closed) return;
+  if (info.curve) applyCurveClient(socket, info.curve);
+  socket.connect(info.address);
 }
 
 /**

@@ -49,19 +49,19 @@ export function applyCurveServer(socket: Socket, keys: CurveKeyPair): void {
   socket.curveSecretKey = keys.secretKey;
 }
 
-/** The socket options a CURVE client sets. @internal */
-export type CurveClientSocket = Pick<
-  Socket,
-  "curveServerKey" | "curvePublicKey" | "curveSecretKey"
->;
-
-/** @internal */
-export function applyCurveClient(socket: CurveClientSocket, options: CurveClientOptions): void {
+/** A CURVE client's keys, its own pair made if not given. @internal */
+export function clientKeys(options: CurveClientOptions): Required<CurveClientOptions> {
   const own =
     options.publicKey !== undefined && options.secretKey !== undefined
       ? { publicKey: options.publicKey, secretKey: options.secretKey }
       : zmqCurveKeyPair();
-  socket.curveServerKey = options.serverKey;
-  socket.curvePublicKey = own.publicKey;
-  socket.curveSecretKey = own.secretKey;
+  return { serverKey: options.serverKey, ...own };
+}
+
+/** @internal */
+export function applyCurveClient(socket: Socket, options: CurveClientOptions): void {
+  const keys = clientKeys(options);
+  socket.curveServerKey = keys.serverKey;
+  socket.curvePublicKey = keys.publicKey;
+  socket.curveSecretKey = keys.secretKey;
 }

@@ -11,10 +11,11 @@ export class ClosedError extends Error {
 }
 
 /**
- * Reported (never thrown) by a {@link Subscriber} for a message it cannot
- * deliver: neither the `[topic, body]` shape the bus uses nor a well-formed
- * bundle of such messages. The raw frames are kept, so nothing is lost
- * silently.
+ * Reported (never thrown) by a {@link Subscriber} for a bundle (several
+ * messages a Sunflare publisher sent as one ZeroMQ message) that does not add
+ * up: none of its messages can be told apart, so none is delivered. The raw
+ * frames are kept, so nothing is lost silently. Messages of any other shape
+ * are delivered as they came.
  */
 export class MalformedMessageError extends Error {
   override readonly name = "MalformedMessageError";

@@ -3,7 +3,7 @@ import type { CurveKeyPair } from "./curve.js";
 import { applyCurveServer } from "./curve.js";
 import type { BindPlan, ForwarderAddresses, Transport } from "./endpoints.js";
 import { bindsAllInterfaces, planEndpoints, removeFiles } from "./endpoints.js";
-import { addForwarder, removeForwarder } from "./local.js";
+import { forgetAtExit, releaseAtExit } from "./exit.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import { SYNC_TOPIC } from "./topic.js";
@@ -13,42 +13,18 @@ import { SYNC_TOPIC } from "./topic.js";
  * native object, and libzmq unbinds a closed inproc endpoint asynchronously.
  * A proxy whose JS object was collected (while running, or just after) could
  * see its address, and so its endpoint name, taken by a new proxy, which
- * then fails with EADDRINUSE. Running proxies and the most recent stopped
- * ones therefore stay referenced.
+ * then fails with EADDRINUSE. So the most recent stopped proxies stay
+ * referenced (running ones are, by the exit registry).
  */
-const runningProxies = new Set<Proxy>();
 const recentProxies: Proxy[] = [];
 const RECENT_PROXIES_KEPT = 64;
 
-let exitHookInstalled = false;
+/** Publish addresses of the forwarders running in this thread, by subscribe address. */
+const running = new Map<string, string>();
 
-function holdWhileRunning(proxy: Proxy, running: Promise<void>): void {
-  runningProxies.add(proxy);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", terminateRunningProxies);
-  }
-  void running.finally(() => {
-    runningProxies.delete(proxy);
-    recentProxies.push(proxy);
-    if (recentProxies.length > RECENT_PROXIES_KEPT) recentProxies.shift();
-  });
-}
-
-/**
- * At the exit of the thread, ends the proxies still running: zeromq.js
- * shuts its context down on the way out, which waits forever for the
- * sockets of a running proxy, so a `process.exit()` with a forwarder left
- * running would never return.
- */
-function terminateRunningProxies(): void {
-  for (const proxy of runningProxies) {
-    try {
-      proxy.terminate();
-    } catch {
-      // Already ending.
-    }
-  }
+/** The publish address of a forwarder running in this thread, from its subscribe address. @internal */
+export function localPublishAddress(subscribeAddress: string): string | undefined {
+  return running.get(subscribeAddress);
 }
 
 /** Options of a {@link Forwarder}. */
@@ -243,9 +219,13 @@ export class Forwarder implements ForwarderAddresses {
       }
       await xsub.bind(this.#plan.publish);
       await xpub.bind(this.#plan.subscribe);
-      // Seed the XSUB with a permanent subscription. XSUB hands its whole
-      // subscription set to every publisher that connects, in one batch, so a
-      // publisher that sees this topic knows it has the complete set.
+      // Every publisher forwards everything; filtering happens here, at the
+      // XPUB, which applies a subscription before it passes the notice on.
+      // That is what makes readiness a fact of the forwarder alone (see the
+      // README, "Readiness"). XSUB hands its subscription set to each
+      // publisher that connects in one batch, "" first, the sync topic
+      // after it: a publisher that sees the sync topic forwards everything.
+      await xsub.send(Buffer.of(1));
       await xsub.send(Buffer.concat([Buffer.of(1), Buffer.from(SYNC_TOPIC)]));
       this.#publishAddress = xsub.lastEndpoint ?? this.#plan.publish;
       this.#subscribeAddress = xpub.lastEndpoint ?? this.#plan.subscribe;
@@ -255,9 +235,14 @@ export class Forwarder implements ForwarderAddresses {
       this.#running = proxy.run().catch((error: unknown) => {
         if (this.#state !== "stopped") this.#logger.error("Forwarder proxy failed", error);
       });
-      holdWhileRunning(proxy, this.#running);
+      releaseAtExit(proxy, () => proxy.terminate());
+      void this.#running.finally(() => {
+        forgetAtExit(proxy);
+        recentProxies.push(proxy);
+        if (recentProxies.length > RECENT_PROXIES_KEPT) recentProxies.shift();
+      });
       this.#state = "running";
-      addForwarder(this.#subscribeAddress, this.#publishAddress);
+      running.set(this.#subscribeAddress, this.#publishAddress);
     } catch (error) {
       xsub.close();
       xpub.close();
@@ -272,7 +257,7 @@ export class Forwarder implements ForwarderAddresses {
     const wasStarting = this.#started;
     this.#state = "stopped";
     if (wasStarting) await wasStarting.catch(() => undefined);
-    if (this.#subscribeAddress !== undefined) removeForwarder(this.#subscribeAddress);
+    if (this.#subscribeAddress !== undefined) running.delete(this.#subscribeAddress);
     if (this.#proxy) {
       // The proxy closes both sockets itself when it ends.
       this.#proxy.terminate();

@@ -4,17 +4,18 @@ import { decode } from "@sunflare/codec";
 /**
  * One message received by a {@link Subscriber}.
  *
- * `frames` holds every frame as received, topic frame first; `value` is the
- * body (`frames[1]`) decoded with the subscriber's codec on first access and
- * cached, so a consumer that only routes by topic never pays for decoding.
- * A message that came in a bundle has the frames it would have had alone.
- * Reading `value` throws the codec's `DecodeError` if the body is not valid
- * MessagePack.
+ * `frames` holds every frame as received, topic frame first, one frame or
+ * many; a message that came in a bundle has the frames it would have had
+ * alone. `value` is the body of a `[topic, body]` message, decoded with the
+ * subscriber's codec on first access and cached, so a consumer that only
+ * routes by topic never pays for decoding. Reading `value` throws the codec's
+ * `DecodeError` if the body is not valid MessagePack, and a `TypeError` on a
+ * message of another shape; either concerns that message alone.
  */
 export interface Message {
   /** The first frame as UTF-8 text. */
   readonly topic: string;
-  /** Every frame as received: `[topic, body]`. */
+  /** Every frame as received: `[topic, body]` for what a `Publisher.send` sent. */
   readonly frames: Uint8Array[];
   /** The body, decoded lazily and once. */
   readonly value: unknown;
@@ -44,7 +45,13 @@ export class ReceivedMessage implements Message {
 
   get value(): unknown {
     if (!this.#decoded) {
-      const body = this.frames[1] ?? new Uint8Array(0);
+      if (this.frames.length !== 2) {
+        const count = this.frames.length;
+        throw new TypeError(
+          `The message on topic ${JSON.stringify(this.topic)} has ${count} frame${count === 1 ? "" : "s"}: value decodes the body of a [topic, body] message; read frames instead.`,
+        );
+      }
+      const body = this.frames[1]!;
       this.#value = this.codec ? this.codec.decode(body) : decode(body);
       this.#decoded = true;
     }

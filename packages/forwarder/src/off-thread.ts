@@ -1,5 +1,21 @@
+/**
+ * A {@link FrameSource} whose ZeroMQ SUB socket lives in a worker thread
+ * (`worker/receive.js`), so that ZeroMQ's per-message work runs on another
+ * core; messages come back in batches (`off-thread-batch.ts`).
+ *
+ * The worker keeps the process alive only while a read waits, as a pending
+ * receive on a socket of this thread would. At the thread's exit, a worker
+ * still open is told to close its socket and waited for: zeromq.js aborts the
+ * process when a thread ends with a receive pending (zeromq/zeromq.js#411).
+ *
+ * @internal
+ */
 import { Worker } from "node:worker_threads";
+import type { ConnectInfo } from "./connect.js";
+import { clientKeys } from "./curve.js";
+import { forgetAtExit, releaseAtExit } from "./exit.js";
 import { unpackBatch } from "./off-thread-batch.js";
+import type { FrameSource } from "./source.js";
 
 /**
  * Batches the worker may have sent and this thread not yet consumed: the
@@ -8,7 +24,7 @@ import { unpackBatch } from "./off-thread-batch.js";
  */
 const BATCHES_IN_FLIGHT = 16;
 
-/** Milliseconds the process's exit waits for each worker to close its socket. */
+/** Milliseconds this thread's exit waits for the worker to close its socket. */
 const EXIT_WAIT_MS = 1000;
 
 /** What the receiving worker posts. */
@@ -16,19 +32,18 @@ type Report =
   | { type: "batch"; buffer: ArrayBuffer; count: number }
   | { type: "error" | "fatal"; error: { message: string; code?: string } };
 
-/** Messages from the worker, or an error it reported in their place. */
+/** A message from the worker, or an error it reported in its place. */
+type Item = Buffer[] | ReceiveError;
+
+/** Items received together; one sent against a credit gives it back once read. */
 interface Batch {
-  readonly items: readonly (Buffer[] | ReceiveError)[];
-  /** Sent against one of the worker's credits, to be given back once used up. */
+  readonly items: readonly Item[];
   readonly credit: boolean;
 }
 
 const EMPTY: Batch = { items: [], credit: false };
-const CREDIT = { type: "credit" };
 
-/** Receivers whose worker has not closed yet, for the process's exit. */
-const open = new Set<OffThreadReceiver>();
-let exitHookInstalled = false;
+const CREDIT = { type: "credit" };
 
 /** A receive failure the worker reported, with ZeroMQ's error code. @internal */
 export class ReceiveError extends Error {
@@ -42,77 +57,37 @@ export class ReceiveError extends Error {
   }
 }
 
-/**
- * The receiving side of a `Subscriber` created with `offThread`: a ZeroMQ SUB
- * socket in a worker thread (`worker/receive.js`), seen from this thread
- * through the few members of a zeromq.js socket the subscriber uses.
- * `receive()` serves messages from the batches the worker sends; with a
- * `receiveTimeout` of 0 it rejects with `EAGAIN` when none is queued, as
- * ZeroMQ does.
- *
- * The worker keeps the process alive only while something waits for a
- * message, as a pending receive on a socket of this thread would. At the
- * process's exit, a worker still open is told to close its socket first:
- * zeromq.js aborts the process when a thread ends with a receive pending
- * (zeromq/zeromq.js#411).
- *
- * @internal
- */
-export class OffThreadReceiver {
-  /** Set by `applyCurveClient` before {@link connect}. */
-  curveServerKey: string | null = null;
-  curvePublicKey: string | null = null;
-  curveSecretKey: string | null = null;
-  /** 0: {@link receive} rejects with `EAGAIN` when nothing is queued; otherwise it waits. */
-  receiveTimeout = -1;
-  readonly #highWaterMark: number;
-  readonly #onFailure: (error: Error) => void;
+/** @internal */
+export class OffThreadSource implements FrameSource {
   /** Set to 1 by the worker once its socket is closed. */
   readonly #workerClosed = new Int32Array(new SharedArrayBuffer(4));
   #worker: Worker | undefined;
-  /** Commands given before the worker exists. */
-  #early: object[] = [];
-  /** Received and not yet current, in order; a receive error is a batch of its own. */
+  /** Received and not yet current, in order. */
   #batches: Batch[] = [];
-  /** The batch {@link receive} takes from. */
+  /** The batch reads take from, and the index of the next item in it. */
   #batch: Batch = EMPTY;
   #index = 0;
-  #waiting: { resolve(frames: Buffer[]): void; reject(error: unknown): void } | undefined;
+  #waiting: ((item: Item) => void) | undefined;
   #closed = false;
 
-  /**
-   * @param onFailure called once if the worker dies; the receiver is closed then
-   */
-  constructor(options: { highWaterMark: number; onFailure: (error: Error) => void }) {
-    this.#highWaterMark = options.highWaterMark;
-    this.#onFailure = options.onFailure;
-  }
+  /** @param onFailure called once if the worker dies; the source is closed then */
+  constructor(
+    private readonly highWaterMark: number,
+    private readonly onFailure: (error: Error) => void,
+  ) {}
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Whether a message (or a receive error) is queued here. */
-  get readable(): boolean {
-    return this.#index < this.#batch.items.length || this.#batches.length > 0;
-  }
-
-  /** Starts the worker, connected to `address`. */
-  connect(address: string): void {
+  /** Starts the worker, connected as `info` says. */
+  connect(info: ConnectInfo): void {
     if (this.#closed || this.#worker) return;
-    const curve =
-      this.curveServerKey === null
-        ? undefined
-        : {
-            serverKey: this.curveServerKey,
-            publicKey: this.curvePublicKey,
-            secretKey: this.curveSecretKey,
-          };
     const worker = new Worker(new URL("../worker/receive.js", import.meta.url), {
       workerData: {
-        address,
-        highWaterMark: this.#highWaterMark,
-        curve,
+        address: info.address,
+        highWaterMark: this.highWaterMark,
+        curve: info.curve && clientKeys(info.curve),
         credits: BATCHES_IN_FLIGHT,
         closed: this.#workerClosed,
       },
@@ -126,54 +101,43 @@ export class OffThreadReceiver {
     worker.on("exit", (code) => {
       if (!this.#closed) this.#fail(new Error(`The receiving worker exited with code ${code}.`));
     });
-    open.add(this);
-    installExitHook();
-    for (const command of this.#early) worker.postMessage(command);
-    this.#early = [];
+    releaseAtExit(this, () => this.#closeAndWait());
   }
 
   subscribe(topic: string): void {
-    this.#command({ type: "subscribe", topic });
+    this.#worker?.postMessage({ type: "subscribe", topic });
   }
 
   unsubscribe(topic: string): void {
-    this.#command({ type: "unsubscribe", topic });
+    this.#worker?.postMessage({ type: "unsubscribe", topic });
   }
 
-  /** The next message's frames; see the class for how it waits. */
-  receive(): Promise<Buffer[]> {
-    if (this.#closed) return Promise.reject(new ReceiveError("Socket is closed", "EBADF"));
-    if (this.#index >= this.#batch.items.length && !this.#nextBatch()) {
-      if (this.receiveTimeout === 0) {
-        return Promise.reject(new ReceiveError("Resource temporarily unavailable", "EAGAIN"));
-      }
-      if (this.#waiting) {
-        return Promise.reject(new ReceiveError("Socket is busy reading", "EBUSY"));
-      }
-      return new Promise((resolve, reject) => {
-        this.#waiting = { resolve, reject };
-        // Waiting for a message keeps the process alive, as a pending receive does.
-        this.#worker?.ref();
-      });
-    }
-    const batch = this.#batch;
-    const item = batch.items[this.#index++]!;
-    // The batch is used up: the worker may send one more.
-    if (this.#index === batch.items.length && batch.credit) this.#worker?.postMessage(CREDIT);
-    return item instanceof ReceiveError ? Promise.reject(item) : Promise.resolve(item);
+  read<T>(
+    accept: (frames: Buffer[]) => T | PromiseLike<T>,
+    fail: (error: unknown) => T | PromiseLike<T>,
+  ): Promise<T> {
+    const settle = (item: Item): T | PromiseLike<T> =>
+      item instanceof ReceiveError ? fail(item) : accept(item);
+    const item = this.#take();
+    // Called at once: a batch's messages are all here.
+    if (item !== undefined) return Promise.resolve(settle(item));
+    if (this.#closed) return Promise.resolve(closedError()).then(fail);
+    return new Promise<Item>((resolve) => {
+      this.#waiting = resolve;
+      // Waiting for a message keeps the process alive, as a pending receive does.
+      this.#worker?.ref();
+    }).then(settle);
   }
 
   /** Closes the worker's socket; the worker then ends. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    open.delete(this);
+    forgetAtExit(this);
     this.#batches = [];
     this.#batch = EMPTY;
     this.#index = 0;
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.reject(new ReceiveError("Socket is closed", "EBADF"));
+    this.#wake(closedError());
     const worker = this.#worker;
     if (!worker) return;
     worker.unref();
@@ -184,61 +148,57 @@ export class OffThreadReceiver {
     }
   }
 
-  /** Tells the worker to close and waits (blocking, bounded) until it has: for the process's exit. */
-  closeAndWait(): void {
+  /** Tells the worker to close and waits (blocking, bounded) until it has: for the thread's exit. */
+  #closeAndWait(): void {
     const worker = this.#worker;
     this.close();
     if (worker) Atomics.wait(this.#workerClosed, 0, 0, EXIT_WAIT_MS);
   }
 
-  #command(command: object): void {
-    if (this.#closed) return;
-    if (this.#worker) this.#worker.postMessage(command);
-    else this.#early.push(command);
+  /** The next item received, if any. */
+  #take(): Item | undefined {
+    if (this.#index >= this.#batch.items.length) {
+      const next = this.#batches.shift();
+      if (next === undefined) return undefined;
+      this.#batch = next;
+      this.#index = 0;
+    }
+    const batch = this.#batch;
+    const item = batch.items[this.#index++]!;
+    // The batch is used up: the worker may send one more.
+    if (this.#index === batch.items.length && batch.credit) this.#worker?.postMessage(CREDIT);
+    return item;
   }
 
   #onReport(report: Report): void {
     if (this.#closed) return;
-    switch (report.type) {
-      case "fatal":
-        this.#fail(new ReceiveError(report.error.message, report.error.code));
-        return;
-      case "batch":
-        this.#batches.push({ items: unpackBatch(report.buffer, report.count), credit: true });
-        break;
-      case "error":
-        this.#batches.push({
-          items: [new ReceiveError(report.error.message, report.error.code)],
-          credit: false,
-        });
-        break;
+    if (report.type === "fatal") {
+      this.#fail(new ReceiveError(report.error.message, report.error.code));
+      return;
     }
+    this.#batches.push(
+      report.type === "batch"
+        ? { items: unpackBatch(report.buffer, report.count), credit: true }
+        : { items: [new ReceiveError(report.error.message, report.error.code)], credit: false },
+    );
+    if (this.#waiting) this.#wake(this.#take()!);
+  }
+
+  #wake(item: Item): void {
     const waiting = this.#waiting;
     if (!waiting) return;
     this.#waiting = undefined;
     this.#worker?.unref();
-    this.receive().then(waiting.resolve, waiting.reject);
-  }
-
-  #nextBatch(): boolean {
-    const next = this.#batches.shift();
-    if (next === undefined) return false;
-    this.#batch = next;
-    this.#index = 0;
-    return true;
+    waiting(item);
   }
 
   #fail(error: Error): void {
     if (this.#closed) return;
     this.close();
-    this.#onFailure(error);
+    this.onFailure(error);
   }
 }
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const receiver of [...open]) receiver.closeAndWait();
-  });
+function closedError(): ReceiveError {
+  return new ReceiveError("Socket is closed", "EBADF");
 }

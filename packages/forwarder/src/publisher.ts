@@ -2,27 +2,13 @@ import type { Codec } from "@sunflare/codec";
 import { encode } from "@sunflare/codec";
 import { isMainThread } from "node:worker_threads";
 import { XPublisher } from "zeromq";
-import {
-  BUNDLE_BODY_LIMIT,
-  BUNDLE_BYTES,
-  BUNDLE_ENTRY_BYTES,
-  BUNDLE_MARKER,
-  BUNDLE_MESSAGES,
-  packBundle,
-} from "./bundle.js";
+import { BUNDLE_BODY_LIMIT } from "./bundle.js";
+import { Bundler } from "./bundler.js";
 import type { Endpoint } from "./connect.js";
-import { connectTo, isInproc } from "./connect.js";
+import { connectSocket, isInproc, resolveEndpoint } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
 import { ClosedError, isErrno } from "./errors.js";
-import {
-  addConnecting,
-  addPublisher,
-  removePublisher,
-  trackSocket,
-  untrackSocket,
-} from "./local.js";
-import { HeldBundle } from "./held-bundle.js";
-import { publisherClosed, publisherOpened } from "./threads.js";
+import { closeAtExit, forgetAtExit } from "./exit.js";
 import { SYNC_TOPIC } from "./topic.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
 import { SubscriptionWatcher } from "./watcher.js";
@@ -86,18 +72,14 @@ export class Publisher {
   readonly #watcher: SubscriptionWatcher;
   readonly #codec: Codec | undefined;
   readonly #topicFrames = new Map<string, Buffer>();
-  readonly #bundling: boolean;
+  /** Holds small messages for bundles; `undefined` when not bundling. */
+  readonly #bundler: Bundler | undefined;
   readonly #linger: number;
   #tail: Promise<void>;
   #pendingSends = 0;
   #sendsSinceDrain = 0;
-  /** Messages of the current tick, not yet handed to ZeroMQ. */
-  #bundle: HeldBundle | undefined;
-  #flushScheduled = false;
-  #heldSinceTurn = 0;
   #synced = false;
   #failure: Error | undefined;
-  #address: string | undefined;
   #closed = false;
   /** After close: until when messages already accepted may still go out. */
   #lingerUntil = Infinity;
@@ -108,7 +90,16 @@ export class Publisher {
    */
   constructor(endpoint: Endpoint, options: PublisherOptions = {}) {
     this.#codec = options.codec;
-    this.#bundling = options.bundle ?? (isMainThread && isInproc(endpoint));
+    if (options.bundle ?? (isMainThread && isInproc(endpoint))) {
+      this.#bundler = new Bundler(
+        (frames, promised) => this.#enqueue(frames, promised),
+        (error) => {
+          // Accepted messages that could not go out: the next send reports it.
+          // Closing is not a failure: what linger did not allow is dropped, as ZeroMQ does.
+          if (!(error instanceof ClosedError)) this.#failure ??= asError(error);
+        },
+      );
+    }
     this.#linger = options.linger ?? 1000;
     // An XPUB rather than a PUB: it behaves the same for sending, and it also
     // hands us the subscriptions it applied, which readiness relies on.
@@ -121,27 +112,17 @@ export class Publisher {
       sendHighWaterMark: options.highWaterMark ?? 1000,
       linger: this.#linger,
     });
-    trackSocket(this.#socket);
-    // Counted before connecting: a subscriber's ready() in another thread
-    // that sees the count asks this thread to confirm its subscriptions.
-    publisherOpened();
+    closeAtExit(this.#socket);
     this.#watcher = new SubscriptionWatcher(this.#socket);
-    const connected = connectTo(this.#socket, endpoint, "publish", options.curve).then(
-      ({ address }) => {
-        if (this.#closed) {
-          this.#watcher.markClosed();
-          return;
-        }
-        this.#address = address;
-        this.#watcher.start();
-        addPublisher(address, this.#watcher);
-      },
-    );
-    addConnecting(connected);
+    const connected = resolveEndpoint(endpoint, "publish", options.curve).then((info) => {
+      connectSocket(this.#socket, info);
+      if (this.#closed) this.#watcher.markClosed();
+      else this.#watcher.start();
+    });
     const sync = options.sync ?? true;
     // Nothing is sent before the connection exists (and, with sync, before the
     // subscription set arrived): a PUB socket silently drops what nobody has
-    // subscribed to yet.
+    // subscribed to yet, and the set holds the forwarder's catch-all.
     this.#tail = connected
       .then(() => (sync ? this.#watcher.whenHas(SYNC_TOPIC).applied : undefined))
       .then(() => {
@@ -216,66 +197,13 @@ export class Publisher {
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    if (!this.#bundling || body.byteLength >= BUNDLE_BODY_LIMIT) {
+    if (this.#bundler === undefined || body.byteLength >= BUNDLE_BODY_LIMIT) {
       return this.sendFrames([this.#topicFrame(topic), body]);
     }
-    return this.#hold(topic, body);
-  }
-
-  /** Adds `body` to the bundle of this tick; see {@link send}. */
-  #hold(topic: string, body: Uint8Array): Promise<void> {
-    let bundle = this.#bundle;
-    if (
-      bundle !== undefined &&
-      (bundle.topic !== topic || bundle.size + BUNDLE_ENTRY_BYTES + body.byteLength > BUNDLE_BYTES)
-    ) {
-      // Order across topics is kept: a bundle holds consecutive messages only.
-      this.#flush();
-      bundle = undefined;
-    }
-    if (bundle === undefined) {
-      bundle = this.#bundle = new HeldBundle(topic, this.#topicFrame(topic));
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        // After the microtasks of this tick: an async loop of awaited sends
-        // fills one bundle before it goes.
-        process.nextTick(this.#flushTick);
-      }
-    }
-    bundle.add(body);
     // Keeping up: nothing is waiting in the queue to ZeroMQ, so the message
     // needs no room there yet and the caller may go on.
     const keepingUp = this.#synced && this.#pendingSends === 0 && this.#failure === undefined;
-    if (keepingUp) bundle.promised = true;
-    const accepted = keepingUp ? RESOLVED : bundle.handedOver();
-    if (bundle.bodies.length >= BUNDLE_MESSAGES) this.#flush();
-    // An async loop of sends that resolve at once must let the event loop run now and then.
-    if (++this.#heldSinceTurn < OPERATIONS_PER_TURN) return accepted;
-    this.#heldSinceTurn = 0;
-    return accepted.then(nextTurn);
-  }
-
-  readonly #flushTick = (): void => {
-    this.#flushScheduled = false;
-    this.#flush();
-  };
-
-  /** Hands the held bundle, if any, to the queue towards ZeroMQ. */
-  #flush(): void {
-    const bundle = this.#bundle;
-    if (bundle === undefined) return;
-    this.#bundle = undefined;
-    const { bodies, topicFrame } = bundle;
-    // A bundle of one is an ordinary message.
-    const frames =
-      bodies.length === 1
-        ? [topicFrame, bodies[0]!]
-        : [topicFrame, BUNDLE_MARKER, packBundle(bodies)];
-    bundle.handOver(this.#enqueue(frames, bundle.promised), (error) => {
-      // Accepted messages that could not go out: the next send reports it.
-      // Closing is not a failure: what linger did not allow is dropped, as ZeroMQ does.
-      if (!(error instanceof ClosedError)) this.#failure ??= asError(error);
-    });
+    return this.#bundler.hold(topic, this.#topicFrame(topic), body, keepingUp);
   }
 
   /**
@@ -303,8 +231,8 @@ export class Publisher {
     if (frames.length === 0) {
       return Promise.reject(new TypeError("A message needs at least one frame (the topic)."));
     }
-    // Messages held for a bundle were sent first.
-    this.#flush();
+    // Messages held for a bundle go first.
+    this.#bundler?.flush();
     return this.#enqueue(frames as (Uint8Array | string)[], false);
   }
 
@@ -339,9 +267,7 @@ export class Publisher {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#linger >= 0) this.#lingerUntil = performance.now() + this.#linger;
-    this.#flush();
-    publisherClosed();
-    if (this.#address !== undefined) removePublisher(this.#address, this.#watcher);
+    this.#bundler?.flush();
     this.#watcher.markClosed();
     if (this.#pendingSends === 0) {
       this.#closeSocket();
@@ -358,7 +284,7 @@ export class Publisher {
       this.#socket.linger = Math.max(0, Math.ceil(this.#lingerUntil - performance.now()));
     }
     this.#socket.close();
-    untrackSocket(this.#socket);
+    forgetAtExit(this.#socket);
   }
 
   /** Whether a message may still be handed to ZeroMQ: before close, or accepted and within linger. */
@@ -417,9 +343,6 @@ export class Publisher {
     }
   }
 }
-
-/** What a send accepted at once returns. @internal */
-const RESOLVED = Promise.resolve();
 
 /** Topic frames a publisher keeps encoded. @internal */
 const TOPIC_FRAMES_KEPT = 1024;

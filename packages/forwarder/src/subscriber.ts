@@ -1,21 +1,19 @@
 import { EventEmitter } from "node:events";
 import type { Codec } from "@sunflare/codec";
-import type { Observer } from "zeromq";
-import { Subscriber as ZmqSubscriber } from "zeromq";
-import { isBundle, unpackBundle } from "./bundle.js";
 import type { ConnectInfo, Endpoint } from "./connect.js";
-import { connectTo } from "./connect.js";
+import { resolveEndpoint } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
-import { ClosedError, isErrno, MalformedMessageError } from "./errors.js";
-import { publishAddressOf, trackSocket, untrackSocket, whenAppliedHere } from "./local.js";
+import { ClosedError } from "./errors.js";
+import { localPublishAddress } from "./forwarder.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { Message } from "./message.js";
 import { ReceivedMessage } from "./message.js";
-import { OffThreadReceiver } from "./off-thread.js";
-import { whenAppliedElsewhere } from "./threads.js";
-import { presenceTopic } from "./topic.js";
-import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
+import { OffThreadSource } from "./off-thread.js";
+import { MessageReader } from "./reader.js";
+import { SocketSource } from "./socket-source.js";
+import type { FrameSource } from "./source.js";
+import { isReserved, presenceTopic } from "./topic.js";
 import { acquireWitness } from "./witness.js";
 
 /** Options of a {@link Subscriber}. */
@@ -87,15 +85,6 @@ export interface SubscriberEvents {
   error: [error: unknown, topic: string | undefined];
 }
 
-/** A bundle received, its messages handed out one by one. */
-interface ReceivedBundle {
-  readonly topic: string;
-  readonly topicFrame: Buffer;
-  readonly bodies: readonly Buffer[];
-  /** Index of the next body to hand out. */
-  next: number;
-}
-
 const noop = (): void => undefined;
 const ITERATION_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const iteratorResult = (message: Message | undefined): IteratorResult<Message> =>
@@ -121,7 +110,8 @@ let nextId = 0;
  * ```
  */
 export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncIterable<Message> {
-  readonly #socket: ZmqSubscriber | OffThreadReceiver;
+  readonly #source: FrameSource;
+  readonly #reader: MessageReader<Message>;
   readonly #codec: Codec | undefined;
   readonly #logger: Logger;
   readonly #id = `${process.pid}-${Date.now().toString(36)}-${(nextId++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -131,18 +121,12 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   // Woken by close(). A Set, so that each wait removes itself when done
   // instead of piling reactions on a promise that settles only at close.
   readonly #closeWaiters = new Set<() => void>();
-  #events: Observer | undefined;
   #isConnected = false;
+  /** Presence generation: a new one whenever the topics changed since the last ready(). */
   #generation = 0;
   /** Presence generations below this one are unsubscribed. */
   #retired = 0;
   #stale = false;
-  #reading: Promise<unknown> = Promise.resolve();
-  #pendingReads = 0;
-  #receivesSinceTurn = 0;
-  /** The bundle whose messages are being handed out. */
-  #bundle: ReceivedBundle | undefined;
-  #flowing = false;
   #closed = false;
   #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => this.close();
@@ -160,42 +144,47 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     for (const topic of typeof topics === "string" ? [topics] : topics) this.#addTopic(topic);
     if (this.#topics.length === 0) this.#topics.push("");
     const highWaterMark = options.noDrop ? 0 : (options.highWaterMark ?? 10_000);
-    const limit = options.maxMessageSize;
-    if (options.offThread) {
-      if (limit !== undefined) {
-        throw new TypeError("A Subscriber with offThread does not support maxMessageSize.");
-      }
-      this.#socket = new OffThreadReceiver({
-        highWaterMark,
-        onFailure: (error) => {
+    const maxMessageSize = options.maxMessageSize;
+    if (options.offThread && maxMessageSize !== undefined) {
+      throw new TypeError("A Subscriber with offThread does not support maxMessageSize.");
+    }
+    this.#source = options.offThread
+      ? new OffThreadSource(highWaterMark, (error) => {
           this.#report(error, undefined);
           this.close();
-        },
-      });
-    } else {
-      const socket = new ZmqSubscriber({ linger: 0, receiveHighWaterMark: highWaterMark });
-      this.#socket = socket;
-      trackSocket(socket);
-      if (limit !== undefined) {
-        socket.maxMessageSize = limit;
-        // Created before connecting, so that no event of the connection is missed.
-        this.#events = socket.events;
-        trackSocket(this.#events);
-      }
-    }
-    this.#connected = connectTo(this.#socket, endpoint, "subscribe", options.curve).then((info) => {
+        })
+      : new SocketSource(
+          highWaterMark,
+          maxMessageSize === undefined
+            ? undefined
+            : {
+                maxMessageSize,
+                resets: {
+                  // Messages may have been lost: the next ready() starts afresh.
+                  lost: () => (this.#stale = true),
+                  report: (error) => this.#report(error, undefined),
+                },
+              },
+        );
+    this.#reader = new MessageReader(this.#source, this.#accept, (error, topic) =>
+      this.#report(error, topic),
+    );
+    this.#connected = resolveEndpoint(endpoint, "subscribe", options.curve).then((info) => {
       if (this.#closed) throw new ClosedError("Subscriber");
+      this.#source.connect(info);
       // Subscribing only now that the connection (and its pipe) exists keeps
       // the subscriptions in order on the wire: the presence topic is last,
       // so whoever sees it has seen the topics too.
-      for (const topic of this.#topics) this.#socket.subscribe(topic);
-      this.#socket.subscribe(presenceTopic(this.#id, this.#generation));
+      for (const topic of this.#topics) this.#source.subscribe(topic);
+      this.#source.subscribe(presenceTopic(this.#id, this.#generation));
       this.#isConnected = true;
-      if (limit !== undefined) void this.#watchResets(info.address, limit);
       return info;
     });
     this.#connected.catch((error: unknown) => {
-      if (!this.#closed) this.#report(error, undefined);
+      if (this.#closed) return;
+      // Nothing will ever arrive: report it, and end reads and iteration.
+      this.#report(error, undefined);
+      this.close();
     });
     this.#signal = options.signal;
     if (this.#signal?.aborted) this.close();
@@ -217,7 +206,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   subscribe(topic: string): void {
     if (this.#closed) throw new ClosedError("Subscriber");
     if (!this.#addTopic(topic)) return;
-    if (this.#isConnected) this.#socket.subscribe(topic);
+    if (this.#isConnected) this.#source.subscribe(topic);
     this.#stale = true;
   }
 
@@ -227,37 +216,35 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     const index = this.#topics.indexOf(topic);
     if (index < 0) return;
     this.#topics.splice(index, 1);
-    if (this.#isConnected) this.#socket.unsubscribe(topic);
+    if (this.#isConnected) this.#source.unsubscribe(topic);
   }
 
   /**
-   * Resolves once this subscriber's topics have reached the forwarder and
-   * every {@link Publisher} of this process connected to it, in this thread
-   * or in a worker thread: from then on, every message those publishers
-   * send on a subscribed topic is delivered. No timing assumptions: it waits
-   * until each of them reports the subscription as applied (a worker thread
-   * answers for its own publishers when its event loop runs).
+   * Resolves once this subscriber's topics are in effect at the forwarder:
+   * from then on, every message that any Sunflare {@link Publisher} connected
+   * to it sends on a subscribed topic is delivered, whatever thread, process
+   * or machine it runs in. See the package README, "Readiness".
    *
-   * Given only a `subscribeAddress` string of a forwarder running elsewhere,
-   * it resolves once connected; publishers there wait for this subscriber
-   * with `Publisher.waitForSubscribers`.
+   * Needs to know the forwarder's publisher side: give the subscriber the
+   * {@link Forwarder} or its addresses. Given only a `subscribeAddress`
+   * string of a forwarder running elsewhere, it resolves once connected.
    *
    * Rejects with {@link ClosedError} if the subscriber closes first.
    */
   async ready(): Promise<void> {
     const { address, addresses, curve } = await this.#whileOpen(this.#connected);
-    let generation = this.#generation;
     if (this.#stale) {
       this.#stale = false;
-      generation = ++this.#generation;
-      this.#socket.subscribe(presenceTopic(this.#id, generation));
+      this.#source.subscribe(presenceTopic(this.#id, ++this.#generation));
     }
-    const presence = presenceTopic(this.#id, generation);
-    const publishAddress = addresses?.publishAddress ?? publishAddressOf(address);
-    if (publishAddress !== undefined) await this.#awaitApplied(publishAddress, presence, curve);
+    const generation = this.#generation;
+    const publishAddress = addresses?.publishAddress ?? localPublishAddress(address);
+    if (publishAddress !== undefined) {
+      await this.#witnessed(publishAddress, presenceTopic(this.#id, generation), curve);
+    }
     // Older presence topics are covered by the newest one.
     for (; this.#retired < generation && !this.#closed; this.#retired++) {
-      this.#socket.unsubscribe(presenceTopic(this.#id, this.#retired));
+      this.#source.unsubscribe(presenceTopic(this.#id, this.#retired));
     }
   }
 
@@ -267,7 +254,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
    */
   async receive(): Promise<Message> {
     this.#assertPull();
-    const message = await this.#nextInOrder();
+    const message = await this.#reader.next();
     if (message === undefined) throw new ClosedError("Subscriber");
     return message;
   }
@@ -277,7 +264,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#assertPull();
     // Written by hand rather than `async *`: fewer promises per message.
     return {
-      next: () => this.#nextInOrder().then(iteratorResult),
+      next: () => this.#reader.next().then(iteratorResult),
       return: () => Promise.resolve(ITERATION_DONE),
     };
   }
@@ -291,10 +278,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     if (this.#closed) return;
     this.#closed = true;
     this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#socket.close();
-    this.#bundle = undefined;
-    untrackSocket(this.#socket);
-    if (this.#events) untrackSocket(this.#events);
+    this.#source.close();
+    this.#reader.clear();
     for (const wake of this.#closeWaiters) wake();
     this.#closeWaiters.clear();
   }
@@ -335,7 +320,14 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     return result as T;
   }
 
-  async #awaitApplied(
+  /**
+   * Waits until `presence` shows at the forwarder's publisher side. The
+   * forwarder's XPUB applies a subscriber's topics before it passes on the
+   * notice of its presence topic, which follows them on the same pipe: once a
+   * witness (a socket connected like a publisher) sees it, the topics are in
+   * force for everything that reaches the forwarder from then on.
+   */
+  async #witnessed(
     publishAddress: string,
     presence: string,
     curve: CurveClientOptions | undefined,
@@ -348,235 +340,23 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
       seen.cancel();
       witness.release();
     }
-    // The subscription is in the forwarder's set now: publishers connecting
-    // from here on receive it with that set, so only those connected
-    // already, in this thread or another, need to confirm it.
-    const here = whenAppliedHere(publishAddress, presence);
-    const elsewhere = whenAppliedElsewhere(publishAddress, presence);
-    try {
-      await this.#whileOpen(Promise.all([here.done, elsewhere.done]));
-    } finally {
-      // A closed subscriber must not stay reachable from a long-lived publisher.
-      here.cancel();
-      elsewhere.cancel();
-    }
   }
 
-  #nextInOrder(): Promise<Message | undefined> {
-    // zeromq allows one pending receive per socket: overlapping calls queue
-    // behind each other, and an idle subscriber reads directly.
-    const next =
-      ++this.#pendingReads === 1 ? this.#next() : this.#reading.then(this.#next, this.#next);
-    this.#reading = next;
-    return next;
-  }
-
-  readonly #readDone = (): void => {
-    this.#pendingReads--;
-  };
-
-  /**
-   * The next message, or `undefined` once closed; settles it in
-   * {@link #pendingReads}. The usual case (connected, a well-formed message)
-   * costs one derived promise: this runs for every message.
-   */
-  readonly #next = (): Promise<Message | undefined> => {
-    if (this.#bundle !== undefined && !this.#closed) return this.#nextBundled(this.#bundle);
-    let receiving: Promise<Buffer[]> | undefined;
-    if (this.#isConnected && !this.#closed) {
-      try {
-        if (++this.#receivesSinceTurn >= OPERATIONS_PER_TURN) {
-          // Queued messages resolve at once: a busy stream must not starve
-          // the rest of the event loop.
-          this.#receivesSinceTurn = 0;
-          receiving = nextTurn().then(() => this.#socket.receive());
-        } else {
-          receiving = this.#socket.receive();
-        }
-      } catch {
-        // Closed under us, or busy: the loop below tells which.
-      }
-    }
-    if (receiving === undefined) return this.#nextAfter(undefined);
-    return this.#flowing
-      ? receiving.then(this.#accept, this.#onEmpty)
-      : receiving.then(this.#acceptWaiting, this.#nextAfter);
-  };
-
-  /**
-   * While messages keep coming, the socket runs with a receive timeout of 0:
-   * a receive then returns at once (EAGAIN when nothing is queued) and
-   * zeromq.js skips asking libzmq for the socket's state first, a system
-   * call. Otherwise (the default), a receive waits; that costs the state
-   * query, but not the exception an EAGAIN costs (ten times more).
-   */
-  #setFlowing(flowing: boolean): void {
-    this.#flowing = flowing;
-    this.#socket.receiveTimeout = flowing ? 0 : -1;
-  }
-
-  /** The stream stopped: wait for the next message. */
-  readonly #onEmpty = (error: unknown): Promise<Message | undefined> => {
-    if (this.#closed || !isErrno(error, "EAGAIN")) return this.#nextAfter(error);
-    let waiting: Promise<Buffer[]>;
-    try {
-      this.#setFlowing(false);
-      waiting = this.#socket.receive();
-    } catch (failure) {
-      return this.#nextAfter(failure);
-    }
-    return waiting.then(this.#acceptWaiting, this.#nextAfter);
-  };
-
-  /** A message that came to a waiting receive: more queued behind it means the stream flows. */
-  readonly #acceptWaiting = (frames: Buffer[]): Message | Promise<Message | undefined> => {
-    if (!this.#closed && this.#socket.readable) this.#setFlowing(true);
-    return this.#accept(frames);
-  };
-
-  readonly #accept = (frames: Buffer[]): Message | Promise<Message | undefined> => {
-    const message = this.#toMessage(frames);
-    if (message === undefined) return this.#nextAfter(undefined);
-    this.#pendingReads--;
-    return message;
-  };
-
-  /** The next message of a bundle received before. */
-  #nextBundled(bundle: ReceivedBundle): Promise<Message> {
-    const { topic, topicFrame, bodies } = bundle;
-    const message = new ReceivedMessage([topicFrame, bodies[bundle.next]!], this.#codec, topic);
-    if (++bundle.next === bodies.length) this.#bundle = undefined;
-    // Like a socket's queued messages: at once, with a turn of the event loop now and then.
-    if (++this.#receivesSinceTurn >= OPERATIONS_PER_TURN) {
-      this.#receivesSinceTurn = 0;
-      return nextTurn().then(() => {
-        this.#pendingReads--;
-        return message;
-      });
-    }
-    this.#pendingReads--;
-    return Promise.resolve(message);
-  }
-
-  /**
-   * The message `frames` are, or the first of the bundle they are (the rest
-   * follow through {@link #nextBundled}); `undefined`, reported, if malformed.
-   */
-  #toMessage(frames: Buffer[]): Message | undefined {
-    if (frames.length === 2) return new ReceivedMessage(frames, this.#codec);
-    if (!isBundle(frames)) {
-      this.#reportMalformed(
-        frames,
-        `Expected a message of 2 frames [topic, body], got ${frames.length} frame${frames.length === 1 ? "" : "s"}.`,
-      );
-      return undefined;
-    }
-    const [topicFrame, , payload] = frames as [Buffer, Buffer, Buffer];
-    const bodies = unpackBundle(payload);
-    if (typeof bodies === "string") {
-      this.#reportMalformed(frames, `Malformed bundle: ${bodies}.`);
-      return undefined;
-    }
-    const topic = topicFrame.toString("utf8");
-    if (bodies.length > 1) this.#bundle = { topic, topicFrame, bodies, next: 1 };
-    return new ReceivedMessage([topicFrame, bodies[0]!], this.#codec, topic);
-  }
-
-  /** The slow path of {@link #next}: after a failed receive (if `error`), a malformed message, or before connecting. */
-  readonly #nextAfter = (error: unknown): Promise<Message | undefined> =>
-    this.#nextSlowly(error).finally(this.#readDone);
-
-  async #nextSlowly(error: unknown): Promise<Message | undefined> {
-    // The slow path waits for messages instead of taking EAGAIN.
-    if (this.#flowing && !this.#closed) this.#setFlowing(false);
-    if (error !== undefined) {
-      if (this.#closed) return undefined;
-      this.#report(error, undefined);
-      await nextTurn();
-    }
-    if (!this.#isConnected) {
-      try {
-        await this.#whileOpen(this.#connected);
-      } catch {
+  /** A message for this subscriber, or `undefined` for one on the bus's own topics it did not ask for. */
+  readonly #accept = (frames: Buffer[], topic: string | undefined): Message | undefined => {
+    // Only a topic that starts with NUL can be reserved: the usual case costs one comparison.
+    if (frames[0]![0] === 0) {
+      topic ??= frames[0]!.toString("utf8");
+      if (isReserved(topic) && !this.#topics.some((own) => own !== "" && topic!.startsWith(own))) {
         return undefined;
       }
     }
-    for (;;) {
-      if (this.#closed) return undefined;
-      let frames: Buffer[];
-      try {
-        frames = await this.#socket.receive();
-      } catch (failure) {
-        if (this.#closed) return undefined;
-        this.#report(failure, undefined);
-        await nextTurn();
-        continue;
-      }
-      const message = this.#toMessage(frames);
-      if (message !== undefined) return message;
-    }
-  }
-
-  #reportMalformed(frames: Buffer[], problem: string): void {
-    const topic = frames[0]?.toString("utf8");
-    this.#report(new MalformedMessageError(problem, topic, frames), topic);
-  }
-
-  /**
-   * libzmq answers a message over `maxMessageSize` with a protocol error: it
-   * drops the message and the connection, and never reconnects (it does only
-   * after connection errors). Reconnect here, and report the reset once the
-   * forwarder is reached again without a retry (which tells a reset by a
-   * live peer from a forwarder that went away).
-   */
-  async #watchResets(address: string, limit: number): Promise<void> {
-    const events = this.#events;
-    if (!events) return;
-    let reset = false;
-    try {
-      for (;;) {
-        const event = await events.receive();
-        if (this.#closed) return;
-        if (event.type === "disconnect") {
-          reset = true;
-          // Messages may have been lost: the next ready() starts afresh.
-          this.#stale = true;
-          this.#reconnect(address);
-        } else if (event.type === "connect:retry") {
-          reset = false;
-        } else if (event.type === "handshake" && reset) {
-          reset = false;
-          this.#report(
-            new Error(
-              `The forwarder at ${address} sent a message larger than this subscriber's maxMessageSize (${limit} bytes): ZeroMQ dropped it and reset the connection, which has been re-established. Messages sent meanwhile were lost.`,
-            ),
-            undefined,
-          );
-        }
-      }
-    } catch {
-      // The socket (and with it its event observer) was closed.
-    }
-  }
-
-  #reconnect(address: string): void {
-    // Only a socket of this thread has maxMessageSize, and so resets.
-    if (this.#socket instanceof OffThreadReceiver) return;
-    try {
-      this.#socket.disconnect(address);
-    } catch {
-      // Already gone with the reset: connecting again is all that is needed.
-    }
-    try {
-      this.#socket.connect(address);
-    } catch (error) {
-      if (!this.#closed) this.#report(error, undefined);
-    }
-  }
+    return new ReceivedMessage(frames, this.#codec, topic);
+  };
 
   async #consumeLoop(consume: (message: Message) => void | Promise<void>): Promise<void> {
     for (;;) {
-      const message = await this.#nextInOrder();
+      const message = await this.#reader.next();
       if (message === undefined) return;
       try {
         await consume(message);

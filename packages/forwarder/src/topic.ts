@@ -14,14 +14,19 @@ export function topicPath(...segments: string[]): string {
 }
 
 /**
- * Prefix of the subscriptions the library uses for its own bookkeeping. A NUL
- * first byte keeps it apart from any printable topic, so prefix matching on
- * user topics never selects it (except the catch-all `""`, and nothing is
- * ever published under it).
+ * Prefix of the bus's own topics (readiness, presence, signals, membership).
+ * A NUL first byte keeps it apart from any printable topic, so prefix
+ * matching on user topics never selects it; a `Subscriber` of the catch-all
+ * `""` drops messages under it, which only an explicit subscription gets.
  *
  * @internal
  */
 export const RESERVED_PREFIX = "\u0000sunflare/";
+
+/** Whether `topic` is one of the bus's own. @internal */
+export function isReserved(topic: string): boolean {
+  return topic.startsWith(RESERVED_PREFIX);
+}
 
 /**
  * Subscription the forwarder holds permanently on its publisher side. A

@@ -1,7 +1,7 @@
 import { XPublisher } from "zeromq";
 import type { CurveClientOptions } from "./curve.js";
 import { applyCurveClient } from "./curve.js";
-import { trackSocket, untrackSocket } from "./local.js";
+import { closeAtExit, forgetAtExit } from "./exit.js";
 import { SubscriptionWatcher } from "./watcher.js";
 
 /**
@@ -33,7 +33,7 @@ export function acquireWitness(
   let shared = witnesses.get(key);
   if (!shared) {
     const socket = new XPublisher({ linger: 0 });
-    trackSocket(socket);
+    closeAtExit(socket);
     const watcher = new SubscriptionWatcher(socket);
     shared = { watcher, users: 0 };
     witnesses.set(key, shared);
@@ -62,7 +62,7 @@ export function acquireWitness(
 function close(key: string, shared: SharedWitness): void {
   witnesses.delete(key);
   shared.watcher.socket.close();
-  untrackSocket(shared.watcher.socket);
+  forgetAtExit(shared.watcher.socket);
   shared.watcher.markClosed();
 }
 

@@ -1,5 +1,6 @@
 import { DecodeError, encode } from "@sunflare/codec";
 import type { Logger, Message } from "../src/index.js";
+import { BUNDLE_MARKER, packBundle } from "../src/bundle.js";
 import { Forwarder, MalformedMessageError, Publisher, Subscriber } from "../src/index.js";
 import { releaseAfterEach } from "./helpers.js";
 
@@ -67,30 +68,24 @@ test("without an error listener, errors go to the logger", async () => {
   expect((logged[0]?.[1] as Error).message).toBe("boom");
 });
 
-test("malformed multipart messages are reported once each and never end delivery", async () => {
+test("a broken bundle is reported once, delivers none of its messages, and never ends delivery", async () => {
   const errors: unknown[] = [];
   const subscriber = open(new Subscriber(forwarder));
   subscriber.on("error", (error) => errors.push(error));
-  const publisher = open(new Publisher(forwarder));
+  const publisher = open(new Publisher(forwarder, { bundle: false }));
   await subscriber.ready();
-  await publisher.sendFrames(["single-frame"]);
   await publisher.send("good", 1);
-  await publisher.sendFrames(["extra", encode(1), encode(2)]);
-  await publisher.sendFrames(["", new Uint8Array(0)]);
+  // A bundle whose payload declares two messages and holds one.
+  const payload = packBundle([encode("lost")]);
+  payload.writeUInt32LE(2, 0);
+  await publisher.sendFrames(["broken", BUNDLE_MARKER, payload]);
   await publisher.send("good", 2);
-  const first = await subscriber.receive();
-  const second = await subscriber.receive();
-  const third = await subscriber.receive();
-  expect([first.value, second.topic, third.value]).toEqual([1, "", 2]);
-  expect(errors).toHaveLength(2);
-  expect(errors.every((error) => error instanceof MalformedMessageError)).toBe(true);
-  const [single, extra] = errors as MalformedMessageError[];
-  expect([single?.topic, single?.frames.length, extra?.topic, extra?.frames.length]).toEqual([
-    "single-frame",
-    1,
-    "extra",
-    3,
-  ]);
+  const values = [(await subscriber.receive()).value, (await subscriber.receive()).value];
+  expect(values).toEqual([1, 2]);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(MalformedMessageError);
+  expect(errors[0]).toMatchObject({ topic: "broken", frames: expect.any(Array) });
+  expect((errors[0] as Error).message).toContain("ends before message 2 of 2");
 });
 
 test("a body that does not decode is reported and the next message is processed", async () => {

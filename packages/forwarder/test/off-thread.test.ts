@@ -1,5 +1,6 @@
 import { asNDArray, ndarray } from "@sunflare/codec";
 import type { Message, SubscriberOptions } from "../src/index.js";
+import { BUNDLE_MARKER } from "../src/bundle.js";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
 import { releaseAfterEach, take, topics } from "./helpers.js";
 
@@ -57,7 +58,7 @@ test("subscribe and unsubscribe reach the worker's socket, and ready() covers th
   expect(message!.value).toBe("kept");
 });
 
-test("a consume callback gets every message; a malformed one is reported and the stream goes on", async () => {
+test("a consume callback gets every message; a broken bundle is reported and the stream goes on", async () => {
   const values: unknown[] = [];
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -70,7 +71,7 @@ test("a consume callback gets every message; a malformed one is reported and the
   const errors: unknown[] = [];
   subscriber.on("error", (error) => errors.push(error));
   await publisher.send("m", "first");
-  await publisher.sendFrames(["m", new Uint8Array([1]), new Uint8Array([2])]);
+  await publisher.sendFrames(["m", BUNDLE_MARKER, new Uint8Array([1])]);
   await publisher.send("m", "second");
   await finished;
   expect(values).toEqual(["first", "second"]);

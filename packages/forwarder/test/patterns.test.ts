@@ -1,4 +1,5 @@
 import { encode } from "@sunflare/codec";
+import * as zmq from "zeromq";
 import { Forwarder, Publisher, Subscriber, topicPath } from "../src/index.js";
 import { releaseAfterEach, take, topics } from "./helpers.js";
 
@@ -23,6 +24,56 @@ test("a raw multipart message reaches a catch-all subscriber", async () => {
     [..."raw-topic"].map((c) => c.charCodeAt(0)),
     [1, 2, 3],
   ]);
+});
+
+/** A plain ZeroMQ publisher on the forwarder, once it holds the forwarder's subscription set. */
+async function rawPublisher(): Promise<zmq.XPublisher> {
+  const raw = open(new zmq.XPublisher({ linger: 0 }));
+  raw.connect(forwarder.publishAddress);
+  // The forwarder's catch-all comes first, its sync topic last (README, "Readiness").
+  for (;;) {
+    const [notice] = await raw.receive();
+    if (notice!.subarray(1).toString() === "\0sunflare/forwarder") return raw;
+  }
+}
+
+test("the original's test: a raw single-frame message reaches a catch-all subscriber", async () => {
+  const subscriber = open(new Subscriber(forwarder));
+  await subscriber.ready();
+  const raw = await rawPublisher();
+  await raw.send("Hello, World!");
+  const message = await subscriber.receive();
+  expect(message.topic).toBe("Hello, World!");
+  expect(message.frames).toHaveLength(1);
+  expect(() => message.value).toThrow(/has 1 frame: value decodes the body of a \[topic, body\]/);
+});
+
+test("a message of three frames arrives as it came; value throws for it alone", async () => {
+  const subscriber = open(new Subscriber(forwarder, { topics: "multi" }));
+  const publisher = open(new Publisher(forwarder));
+  await subscriber.ready();
+  await publisher.sendFrames(["multi", encode(1), encode(2)]);
+  await publisher.send("multi", "after");
+  const [three, after] = await take(subscriber, 2);
+  expect(three!.frames.map((frame) => Buffer.from(frame))).toEqual([
+    Buffer.from("multi"),
+    Buffer.from(encode(1)),
+    Buffer.from(encode(2)),
+  ]);
+  expect(() => three!.value).toThrow(TypeError);
+  expect(after!.value).toBe("after");
+});
+
+test("the bus's own topics reach only a subscriber that asks for them", async () => {
+  const catchAll = open(new Subscriber(forwarder));
+  const own = open(new Subscriber(forwarder, { topics: "\0sunflare/signal/" }));
+  const publisher = open(new Publisher(forwarder));
+  await Promise.all([catchAll.ready(), own.ready()]);
+  await publisher.send("\0sunflare/signal/Camera/sigExposure", [10]);
+  await publisher.send("data", 1);
+  expect((await catchAll.receive()).topic).toBe("data");
+  const signal = await own.receive();
+  expect([signal.topic, signal.value]).toEqual(["\0sunflare/signal/Camera/sigExposure", [10]]);
 });
 
 test("topic filtering: nobody receives what they did not subscribe to", async () => {

@@ -8,16 +8,20 @@ import { Forwarder, Subscriber } from "../../src/index.js";
 
 /**
  * One ZeroMQ message of a run: a good sequenced message, a bad one (with the
- * topic its report must carry), or a well-formed bundle of good messages
+ * topic its report must carry), one of another shape than `[topic, body]`
+ * (delivered as it came), one on the bus's own topics (which a catch-all
+ * subscriber never sees), or a well-formed bundle of good messages
  * (`undefined`, numbered at send time) and bad bodies, each accounted for
  * in place.
  */
 type Sent =
   | { kind: "good" }
   | { kind: "bad"; frames: Buffer[]; topic: string }
+  | { kind: "shape"; frames: Buffer[] }
+  | { kind: "reserved"; frames: Buffer[] }
   | { kind: "bundle"; parts: (Buffer | undefined)[] };
 
-type Logged = ["good", number] | ["bad", string | undefined];
+type Logged = ["good", number] | ["bad", string | undefined] | ["shape", string, number];
 
 const bytes = (maxLength: number): fc.Arbitrary<Buffer> =>
   fc.uint8Array({ maxLength }).map((array) => Buffer.from(array));
@@ -37,16 +41,29 @@ const bad = (frames: Buffer[]): Sent => ({
   topic: frames[0]!.toString("utf8"),
 });
 
-const singleFrame = bytes(32).map((frame) => bad([frame]));
+const shape = (frames: Buffer[]): Sent => ({ kind: "shape", frames });
+const notReserved = (frames: Buffer[]): boolean =>
+  !frames[0]!.toString("latin1").startsWith("\0sunflare/");
+const singleFrame = bytes(32).map((frame) => [frame]);
 const extraFrames = fc
   .tuple(
     fc.oneof(fc.constant(seqTopic), otherTopic),
     fc.array(bytes(16), { minLength: 2, maxLength: 4 }),
   )
-  .map(([topic, rest]) => bad([topic, ...rest]));
+  // What a bundle's marker makes a bundle is brokenBundle's.
+  .filter(([, rest]) => rest.length !== 2 || !rest[0]!.equals(BUNDLE_MARKER))
+  .map(([topic, rest]) => [topic, ...rest]);
+const otherShape = fc.oneof(singleFrame, extraFrames).filter(notReserved).map(shape);
 const emptyFrames = fc
   .integer({ min: 1, max: 4 })
-  .map((count) => bad(Array.from({ length: count }, () => Buffer.alloc(0))));
+  .map((count) => Array.from({ length: count }, () => Buffer.alloc(0)))
+  .map((frames) => (frames.length === 2 ? bad(frames) : shape(frames)));
+const reserved: fc.Arbitrary<Sent> = fc
+  .tuple(bytes(8), fc.array(bytes(8), { minLength: 0, maxLength: 3 }))
+  .map(([suffix, rest]) => ({
+    kind: "reserved",
+    frames: [Buffer.concat([Buffer.from("\0sunflare/"), suffix]), ...rest],
+  }));
 // A proper prefix of a MessagePack value is never a complete value.
 const truncated = fc.tuple(fc.jsonValue(), fc.nat()).map(([value, cut]) => {
   const body = Buffer.from(encode(value));
@@ -121,9 +138,9 @@ const brokenBundle = fc
   .map(([topic, bodies, corrupt]) => bad([topic, BUNDLE_MARKER, corrupt(packBundle(bodies))]));
 
 const badMessage: fc.Arbitrary<Sent> = fc.oneof(
-  singleFrame,
-  extraFrames,
+  otherShape,
   emptyFrames,
+  reserved,
   truncatedBody,
   randomBody,
   unexpectedType,
@@ -146,10 +163,12 @@ const runOf = fc.array(
 
 /**
  * The garbage-on-the-wire property: a raw ZeroMQ peer connected to the
- * forwarder's publish side interleaves good sequenced messages with garbage
- * and with bundles; the subscriber reports every bad message exactly once
- * with its topic, in place, and delivers every good one, in order. Throws
- * on the first counter-example (shrunk).
+ * forwarder's publish side interleaves good sequenced messages with garbage,
+ * messages of every shape, messages on the bus's own topics and bundles; the
+ * catch-all subscriber delivers every good message and every other shape, in
+ * order, reports every bad message exactly once with its topic, in place,
+ * and never sees the bus's own topics. Throws on the first counter-example
+ * (shrunk).
  *
  * @returns the number of messages sent, good and bad (a bundle's count as theirs)
  */
@@ -164,6 +183,10 @@ export async function checkGarbageProperty(
   const consume = (message: Message): void => {
     if (message.topic === "end") {
       endReached?.();
+      return;
+    }
+    if (message.frames.length !== 2) {
+      log.push(["shape", message.topic, message.frames.length]);
       return;
     }
     const value = message.value;
@@ -204,6 +227,15 @@ export async function checkGarbageProperty(
               break;
             case "bad":
               expected.push(["bad", message.topic]);
+              totals.bad++;
+              await raw.send(message.frames);
+              break;
+            case "shape":
+              expected.push(["shape", message.frames[0]!.toString("utf8"), message.frames.length]);
+              totals.bad++;
+              await raw.send(message.frames);
+              break;
+            case "reserved":
               totals.bad++;
               await raw.send(message.frames);
               break;

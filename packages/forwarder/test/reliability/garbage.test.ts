@@ -5,7 +5,7 @@ import { checkGarbageProperty } from "./garbage-property.js";
 // unhandled rejection fails the test by itself.)
 const runs = Number(process.env.SUNFLARE_GARBAGE_RUNS ?? 300);
 
-test(`garbage on the wire (${runs} property cases): the subscriber survives, reports each bad message once with its topic, and delivers every good one in order`, async () => {
+test(`garbage on the wire (${runs} property cases): the subscriber survives, reports each bad message once with its topic, delivers every good message and every other shape in order, and never the bus's own topics`, async () => {
   const totals = await checkGarbageProperty(runs);
   expect(totals.good).toBeGreaterThan(runs);
   expect(totals.bad).toBeGreaterThan(runs);

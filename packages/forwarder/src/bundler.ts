@@ -1,0 +1,131 @@
+/**
+ * A publisher's bundling policy, as one unit: which messages travel together
+ * as one ZeroMQ message (consecutive ones of one topic, see `bundle.ts`),
+ * when they go (at the end of the tick, or at 256 messages or 64 KiB), and
+ * the turns of the event loop a loop of sends that all resolve at once must
+ * leave. The publisher hands it small bodies and gets back what to await.
+ *
+ * @internal
+ */
+import {
+  BUNDLE_BYTES,
+  BUNDLE_ENTRY_BYTES,
+  BUNDLE_HEADER_BYTES,
+  BUNDLE_MARKER,
+  BUNDLE_MESSAGES,
+  packBundle,
+} from "./bundle.js";
+import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
+
+/** Where a bundle goes: the publisher's queue. `promised`: a send of it resolved already. */
+export type BundleSink = (frames: Uint8Array[], promised: boolean) => Promise<void>;
+
+const RESOLVED = Promise.resolve();
+
+/** Messages of one topic held for one ZeroMQ message, and the sends that wait for it. */
+class HeldBundle {
+  readonly bodies: Uint8Array[] = [];
+  size = BUNDLE_HEADER_BYTES;
+  /** A send of it resolved already: it goes out even after close, within linger. */
+  promised = false;
+  #waiting: { promise: Promise<void>; resolve(): void; reject(error: unknown): void } | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly topicFrame: Uint8Array,
+  ) {}
+
+  fits(topic: string, body: Uint8Array): boolean {
+    return topic === this.topic && this.size + BUNDLE_ENTRY_BYTES + body.byteLength <= BUNDLE_BYTES;
+  }
+
+  add(body: Uint8Array): void {
+    this.bodies.push(body);
+    this.size += BUNDLE_ENTRY_BYTES + body.byteLength;
+  }
+
+  /** Resolves once the bundle is queued towards ZeroMQ. */
+  handedOver(): Promise<void> {
+    if (this.#waiting === undefined) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#waiting = { promise, resolve, reject };
+    }
+    return this.#waiting.promise;
+  }
+
+  /** The ZeroMQ message: a bundle of one is an ordinary `[topic, body]` message. */
+  frames(): Uint8Array[] {
+    const { bodies, topicFrame } = this;
+    return bodies.length === 1
+      ? [topicFrame, bodies[0]!]
+      : [topicFrame, BUNDLE_MARKER, packBundle(bodies)];
+  }
+
+  /** `delivery` settles the sends waiting; `onUnclaimed` gets its failure when none waits. */
+  settleWith(delivery: Promise<void>, onUnclaimed: (error: unknown) => void): void {
+    const waiting = this.#waiting;
+    if (waiting) delivery.then(waiting.resolve, waiting.reject);
+    else delivery.catch(onUnclaimed);
+  }
+}
+
+/** See the module comment. */
+export class Bundler {
+  #held: HeldBundle | undefined;
+  #flushScheduled = false;
+  #heldSinceTurn = 0;
+
+  /**
+   * @param sink queues a bundle's frames behind the publisher's other messages
+   * @param onUnclaimed gets the failure of a bundle whose sends had all resolved
+   */
+  constructor(
+    private readonly sink: BundleSink,
+    private readonly onUnclaimed: (error: unknown) => void,
+  ) {}
+
+  /**
+   * Holds `body` for the bundle of this tick. `keepingUp`: the publisher's
+   * queue is empty, so the send resolves at once; otherwise it resolves once
+   * its bundle is handed to the queue.
+   */
+  hold(topic: string, topicFrame: Uint8Array, body: Uint8Array, keepingUp: boolean): Promise<void> {
+    // Order across topics is kept: a bundle holds consecutive messages only.
+    if (this.#held !== undefined && !this.#held.fits(topic, body)) this.flush();
+    let held = this.#held;
+    if (held === undefined) {
+      held = this.#held = new HeldBundle(topic, topicFrame);
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // After the microtasks of this tick: an async loop of awaited sends
+        // fills one bundle before it goes.
+        process.nextTick(this.#flushTick);
+      }
+    }
+    held.add(body);
+    if (keepingUp) held.promised = true;
+    const accepted = keepingUp ? RESOLVED : held.handedOver();
+    if (held.bodies.length >= BUNDLE_MESSAGES) this.flush();
+    if (++this.#heldSinceTurn < OPERATIONS_PER_TURN) return accepted;
+    this.#heldSinceTurn = 0;
+    return accepted.then(nextTurn);
+  }
+
+  /** Hands the held bundle, if any, to the sink: before any other message, and at close. */
+  flush(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    held.settleWith(this.sink(held.frames(), held.promised), this.onUnclaimed);
+  }
+
+  readonly #flushTick = (): void => {
+    this.#flushScheduled = false;
+    this.flush();
+  };
+}
