@@ -83,3 +83,27 @@ describe("alignment of large NDArray bodies", () => {
     expect(Buffer.from(encode(value)).equals(Buffer.from(shortest.encode(value)))).toBe(true);
   });
 });
+
+describe("the buffers messages are written into", () => {
+  // A sent message may still be read by ZeroMQ or viewed in place by a
+  // subscriber: no later encode may write into its memory.
+  it.each([
+    ["a small message, carved from a slab", 64],
+    ["a large message, in a buffer of its own", 512 * 512],
+  ])("%s is never written into by a later encode", (_, count) => {
+    const pixels = new Uint16Array(count).map((_, i) => i);
+    const first = encode({ seq: 1, frame: ndarray(pixels) });
+    const copy = Buffer.from(first);
+    for (let seq = 2; seq < 40; seq++) {
+      pixels.fill(seq);
+      encode({ seq, frame: ndarray(pixels) });
+    }
+    expect(Buffer.from(first).equals(copy)).toBe(true);
+  });
+
+  it("gives a large message a buffer of exactly its size, at offset 0", () => {
+    const bytes = encode({ seq: 1, frame: ndarray(new Uint16Array(512 * 512), [512, 512]) });
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+  });
+});

@@ -164,16 +164,27 @@ function binHeader(length: number): Uint8Array {
 
 /** Size of the slabs messages are carved from, as msgpackr does for its own output. */
 const SLAB_BYTES = 4 * 1024 * 1024;
+/** Messages this large or larger get a buffer of their own, of exactly their size. */
+const OWN_BUFFER_BYTES = 256 * 1024;
 let slab: Buffer | undefined;
 let slabUsed = 0;
 
 /**
- * A fresh region of `length` bytes at an 8-byte-aligned offset. Carving messages
- * from a slab saves a new allocation (and its page faults) per message; a
- * result keeps its slab alive only as long as it is itself referenced.
+ * A fresh region of `length` bytes at an 8-byte-aligned offset, never handed
+ * out before: a sent message may still be read by ZeroMQ, or viewed in place
+ * by a subscriber in this process, for as long as anything references it, so
+ * its memory is never reused while it lives.
+ *
+ * Small messages are carved from a slab, which saves an allocation per
+ * message; a result keeps its slab alive only as long as it is itself
+ * referenced. Large ones (a camera frame) get their own right-sized buffer:
+ * with hundreds of frames queued towards a slow subscriber, carving them
+ * from slabs measured 20-35% slower per frame and took 50% more page faults
+ * (bench/README.md, "Frames"), and one frame kept alive would hold a whole
+ * slab.
  */
 function allocate(length: number): Uint8Array {
-  if (length > SLAB_BYTES / 2) return Buffer.allocUnsafeSlow(length);
+  if (length >= OWN_BUFFER_BYTES) return Buffer.allocUnsafeSlow(length);
   if (slab === undefined || slab.byteLength - slabUsed < length) {
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
     slabUsed = 0;
