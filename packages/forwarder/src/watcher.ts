@@ -21,6 +21,8 @@ export class SubscriptionWatcher {
   #closed = false;
   #started = false;
   #reading = false;
+  /** Someone asked for every notice queued to be read ({@link drain}, {@link refresh}). */
+  #emptying = false;
   #blocking = false;
   readonly #drained = new Set<() => void>();
 
@@ -38,7 +40,7 @@ export class SubscriptionWatcher {
    */
   start(): void {
     this.#started = true;
-    if (this.#wake.size > 0 || this.#awaited.size > 0) this.drain();
+    if (this.#wake.size > 0 || this.#awaited.size > 0) this.#startReading();
   }
 
   get closed(): boolean {
@@ -70,7 +72,7 @@ export class SubscriptionWatcher {
     let resolve!: () => void;
     const changed = new Promise<void>((settle) => (resolve = settle));
     this.#wake.add(resolve);
-    this.drain();
+    this.#startReading();
     return { changed, cancel: () => this.#wake.delete(resolve) };
   }
 
@@ -80,6 +82,11 @@ export class SubscriptionWatcher {
    * nothing if a read is already running or before {@link start}.
    */
   drain(): void {
+    this.#emptying = true;
+    this.#startReading();
+  }
+
+  #startReading(): void {
     if (this.#reading || !this.#started || this.#closed) return;
     this.#reading = true;
     void this.#read();
@@ -113,7 +120,7 @@ export class SubscriptionWatcher {
     let waiters = this.#awaited.get(topic);
     if (!waiters) this.#awaited.set(topic, (waiters = new Set()));
     waiters.add(resolve);
-    this.drain();
+    this.#startReading();
     const cancel = (): void => {
       waiters.delete(resolve);
       if (waiters.size === 0 && this.#awaited.get(topic) === waiters) this.#awaited.delete(topic);
@@ -153,11 +160,17 @@ export class SubscriptionWatcher {
         if (!this.socket.readable) {
           // Waiters wake only once the queue is empty: a notice followed by
           // its undoing (a peer that came and went) must not look current.
+          this.#emptying = false;
           this.#settleDrained();
           if (changed) this.#notify();
           changed = false;
           if (this.#wake.size === 0 && this.#awaited.size === 0) break;
           this.#blocking = true;
+        } else if (!this.#emptying && this.#wake.size === 0 && this.#awaited.size === 0) {
+          // What was awaited was seen: the rest waits for the next drain. A
+          // publisher connecting to a busy bus reads its sync topic, not
+          // every subscription of the bus.
+          break;
         }
         const [notice] = await this.socket.receive();
         this.#blocking = false;
