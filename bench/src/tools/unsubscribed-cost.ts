@@ -90,10 +90,8 @@ console.log(
 );
 console.log("transport  forwarder                      msg/s     CPU µs/msg");
 for (const transport of ["inproc", "tcp"] as const) {
-  const results = {
-    sunflare: [] as { rate: number; cpu: number }[],
-    filtering: [] as typeof results.sunflare,
-  };
+  type Result = Awaited<ReturnType<typeof round>>;
+  const results: Record<"sunflare" | "filtering", Result[]> = { sunflare: [], filtering: [] };
   for (let r = 0; r < Number(values.rounds); r++) {
     results.filtering.push(await round(await filteringHub(transport), count, payload));
     results.sunflare.push(await round(await sunflareHub(transport), count, payload));
