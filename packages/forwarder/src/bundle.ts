@@ -1,12 +1,10 @@
-/**
- * Bundles: several messages of one topic, sent by one publisher in the same
- * tick, travelling as one ZeroMQ message `[topic, BUNDLE_MARKER, payload]`.
- * The payload is a little-endian u32 message count, then per message a u32
- * body length and the body. A `Subscriber` hands the messages out one by
- * one, each as `[topic, body]`; see the package README, "Bundles".
- *
- * @internal
- */
+// Bundles: several messages of one topic, sent by one publisher in the same
+// tick, travelling as one ZeroMQ message `[topic, BUNDLE_MARKER, payload]`.
+// The payload is a little-endian u32 message count, then per message a u32
+// body length and the body. A `Subscriber` hands the messages out one by
+// one, each as `[topic, body]`; see the package README, "Bundles".
+//
+// Internal to the package.
 
 /** The second frame of a bundle: three frames are malformed to any reader that does not know it. */
 export const BUNDLE_MARKER: Buffer = Buffer.from("sunflare/bundle/1", "latin1");

@@ -97,8 +97,8 @@ let nextId = 0;
  * or `for await (const message of subscriber)`.
  *
  * Call {@link ready} before relying on delivery: subscriptions travel to the
- * publishers asynchronously, and a message sent before they arrive is not
- * delivered (ZeroMQ pub/sub semantics).
+ * forwarder asynchronously, and a message that reaches it before they do is
+ * not delivered (ZeroMQ pub/sub semantics).
  *
  * @example
  * ```ts
