@@ -78,6 +78,8 @@ export class Publisher {
   #tail: Promise<void>;
   #pendingSends = 0;
   #sendsSinceDrain = 0;
+  readonly #sync: boolean;
+  #syncStarted = false;
   #synced = false;
   #failure: Error | undefined;
   #closed = false;
@@ -119,18 +121,31 @@ export class Publisher {
       if (this.#closed) this.#watcher.markClosed();
       else this.#watcher.start();
     });
-    const sync = options.sync ?? true;
-    // Nothing is sent before the connection exists (and, with sync, before the
-    // subscription set arrived): a PUB socket silently drops what nobody has
-    // subscribed to yet, and the set holds the forwarder's catch-all.
-    this.#tail = connected
-      .then(() => (sync ? this.#watcher.whenHas(SYNC_TOPIC).applied : undefined))
-      .then(() => {
-        this.#synced = true;
-      });
+    this.#sync = options.sync ?? true;
+    this.#tail = connected;
     this.#tail.catch((error: unknown) => {
       this.#failure = asError(error);
     });
+  }
+
+  /**
+   * Holds what is sent until the forwarder's subscription set arrived (with
+   * `sync`): a PUB socket silently drops what nobody has subscribed to yet,
+   * and the set holds the forwarder's catch-all. Started by the first send,
+   * not before: reading notices makes the socket take in every subscription
+   * queued so far, which a publisher that never sends need not pay for.
+   */
+  #startSync(): void {
+    this.#syncStarted = true;
+    const synced = this.#tail
+      .then(() => (this.#sync ? this.#watcher.whenHas(SYNC_TOPIC).applied : undefined))
+      .then(() => {
+        this.#synced = true;
+      });
+    synced.catch((error: unknown) => {
+      this.#failure ??= asError(error);
+    });
+    this.#tail = synced;
   }
 
   /** Whether {@link close} was called. */
@@ -241,6 +256,7 @@ export class Publisher {
    * it has resolved already, so it still goes out after close, within linger.
    */
   #enqueue(parts: (Uint8Array | string)[], promised: boolean): Promise<void> {
+    if (!this.#syncStarted) this.#startSync();
     // zeromq allows one pending send per socket: overlapping calls queue
     // behind each other, and an idle, synchronised publisher sends directly.
     const sent =
