@@ -1,0 +1,14 @@
+// Browser side of @sunflare/web: what a page needs to join a bus. Also built
+// as the self-contained module the gateway serves at /sunflare-web.js.
+export { connectWeb } from "./connect.js";
+export { WebBus } from "./bus.js";
+export type { WebClose } from "./bus.js";
+export { WebSubscriber } from "./subscriber.js";
+export { WebPublisher } from "./publisher.js";
+export type { WebMessage } from "./message.js";
+export { WebClosedError } from "./errors.js";
+export { CloseCode } from "../wire/close-codes.js";
+export type { CloseCodeValue } from "../wire/close-codes.js";
+export { isSignal, Signal } from "@sunflare/signal";
+export { asNDArray, decode, encode, ndarray } from "@sunflare/codec";
+export type { NDArray } from "@sunflare/codec";

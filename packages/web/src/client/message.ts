@@ -1,0 +1,40 @@
+/** A message a page receives. Browser-safe. */
+import type { Codec } from "@sunflare/codec";
+
+/**
+ * One message received by a {@link WebSubscriber}: the same shape as a
+ * Node `Subscriber`'s message. `value` decodes the MessagePack body on first
+ * access (an NDArray arrives as its wire form: apply `asNDArray`).
+ */
+export interface WebMessage {
+  /** The topic. */
+  readonly topic: string;
+  /** `[topic, body]` as they came: the topic's UTF-8 bytes and the MessagePack body. */
+  readonly frames: Uint8Array[];
+  /** The body, decoded lazily and once. */
+  readonly value: unknown;
+}
+
+/** @internal */
+export class ReceivedWebMessage implements WebMessage {
+  readonly frames: Uint8Array[];
+  #decoded = false;
+  #value: unknown;
+
+  constructor(
+    readonly topic: string,
+    topicBytes: Uint8Array,
+    body: Uint8Array,
+    private readonly codec: Codec,
+  ) {
+    this.frames = [topicBytes, body];
+  }
+
+  get value(): unknown {
+    if (!this.#decoded) {
+      this.#value = this.codec.decode(this.frames[1]!);
+      this.#decoded = true;
+    }
+    return this.#value;
+  }
+}

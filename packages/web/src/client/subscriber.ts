@@ -1,0 +1,145 @@
+/**
+ * A page's subscriber: the messages of its topic prefixes, by `receive()` or
+ * `for await`. Browser-safe.
+ */
+import type { Codec } from "@sunflare/codec";
+import type { Delivery, Route, WebConnection } from "./connection.js";
+import { matches } from "./connection.js";
+import { WebClosedError } from "./errors.js";
+import type { WebMessage } from "./message.js";
+import { ReceivedWebMessage } from "./message.js";
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * Receives the bus messages whose topic starts with one of its prefixes.
+ * Messages wait here until the page's code takes them; the gateway sends
+ * a page no more than it takes, and meanwhile keeps only the newest message
+ * per data topic for it (conflation), so a slow page sees fewer, fresh
+ * messages rather than a growing queue.
+ *
+ * @example
+ * ```ts
+ * const frames = bus.connectSubscriber("camera/frames");
+ * await frames.ready();
+ * for await (const message of frames) draw(asNDArray((message.value as { frame: unknown }).frame));
+ * ```
+ */
+export class WebSubscriber implements AsyncIterable<WebMessage>, Route {
+  readonly #connection: WebConnection;
+  readonly #codec: Codec;
+  readonly #prefixes: string[] = [];
+  readonly #subscribing: Promise<void>[] = [];
+  readonly #queue: Delivery[] = [];
+  readonly #waiters: { take(delivery: Delivery): void; end(error: WebClosedError): void }[] = [];
+  #error: WebClosedError | undefined;
+
+  /** @internal */
+  constructor(connection: WebConnection, codec: Codec, topics: readonly string[]) {
+    this.#connection = connection;
+    this.#codec = codec;
+    connection.addRoute(this);
+    for (const topic of topics) this.subscribe(topic);
+  }
+
+  /** The topic prefixes subscribed. */
+  get topics(): readonly string[] {
+    return [...this.#prefixes];
+  }
+
+  /** Whether {@link close} was called or the connection closed. */
+  get closed(): boolean {
+    return this.#error !== undefined;
+  }
+
+  /** Adds a topic prefix. Call {@link ready} again before relying on it. */
+  subscribe(topic: string): void {
+    if (this.#error) throw this.#error;
+    if (this.#prefixes.includes(topic)) return;
+    this.#prefixes.push(topic);
+    const subscribing = this.#connection.subscribe(topic);
+    subscribing.catch(() => undefined);
+    this.#subscribing.push(subscribing);
+  }
+
+  /** Removes a topic prefix. */
+  unsubscribe(topic: string): void {
+    const index = this.#prefixes.indexOf(topic);
+    if (index < 0) return;
+    this.#prefixes.splice(index, 1);
+    this.#connection.unsubscribe(topic);
+  }
+
+  /**
+   * Resolves once every topic subscribed so far is applied at the bus: from
+   * then on, anything any member publishes on them is delivered (or, for a
+   * page that falls behind, conflated to the newest per topic).
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.#subscribing);
+  }
+
+  /** The next message; rejects with {@link WebClosedError} once closed and nothing is left. */
+  receive(): Promise<WebMessage> {
+    return this.#next().then((result) => {
+      if (result.done) throw this.#error!;
+      return result.value;
+    });
+  }
+
+  /**
+   * Yields messages until {@link close}, or until the connection closed and
+   * the messages that arrived before are all handed out; then ends normally.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<WebMessage> {
+    return { next: () => this.#next(), return: () => Promise.resolve(DONE) };
+  }
+
+  /** Stops receiving; a pending {@link receive} rejects, iteration ends. Idempotent. */
+  close(): void {
+    if (this.#error) return;
+    for (const topic of this.#prefixes) this.#connection.unsubscribe(topic);
+    this.#connection.removeRoute(this);
+    this.onClosed(new WebClosedError(1000, "subscriber closed"));
+    // Messages never handed out are released, so the gateway's accounting stays right.
+    for (const delivery of this.#queue.splice(0)) delivery.taken();
+  }
+
+  /** @internal */
+  wants(topic: string): boolean {
+    for (const prefix of this.#prefixes) if (matches(prefix, topic)) return true;
+    return false;
+  }
+
+  /** @internal */
+  accept(delivery: Delivery): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter.take(delivery);
+    else this.#queue.push(delivery);
+  }
+
+  /** @internal */
+  onClosed(error: WebClosedError): void {
+    if (this.#error) return;
+    this.#error = error;
+    // Messages that arrived before the connection closed are still handed out.
+    for (const waiter of this.#waiters.splice(0)) waiter.end(error);
+  }
+
+  #next(): Promise<IteratorResult<WebMessage>> {
+    const queued = this.#queue.shift();
+    if (queued) return Promise.resolve({ done: false, value: this.#hand(queued) });
+    if (this.#error) return Promise.resolve(DONE);
+    return new Promise((resolve) =>
+      this.#waiters.push({
+        take: (delivery) => resolve({ done: false, value: this.#hand(delivery) }),
+        end: () => resolve(DONE),
+      }),
+    );
+  }
+
+  #hand(delivery: Delivery): WebMessage {
+    delivery.taken();
+    return new ReceivedWebMessage(delivery.topic, delivery.topicBytes, delivery.body, this.#codec);
+  }
+}

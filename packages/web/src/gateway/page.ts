@@ -1,0 +1,169 @@
+/**
+ * One page's relay: frames from its WebSocket go to the bus's forwarder as
+ * they are (topic and MessagePack body, nothing decoded), and the messages
+ * of its subscriptions come back through its {@link Outbox}.
+ *
+ * @internal
+ */
+import type { Logger } from "@sunflare/signal";
+import type { Message, Publisher, Subscriber } from "@sunflare/forwarder";
+import type { WebSocket } from "ws";
+import { CloseCode } from "../wire/close-codes.js";
+import type { CloseCodeValue } from "../wire/close-codes.js";
+import { decodeFrame, encodeFrame, Op, readU32, u32 } from "../wire/frame.js";
+import type { Frame } from "../wire/frame.js";
+import { isReserved, pageMayUse } from "../wire/topics.js";
+import type { GatewayBus } from "./bus.js";
+import { Outbox } from "./outbox.js";
+
+/** Publishes awaited at once beyond which the page's socket stops being read. */
+const MAX_PENDING_SENDS = 256;
+const EMPTY = new Uint8Array(0);
+
+/** Tuning of a page's relay. */
+export interface PageOptions {
+  window: number;
+  maxBacklog: number;
+  logger: Logger;
+  /** A name for the page in reports. */
+  label: string;
+}
+
+/** @internal */
+export class PageRelay {
+  readonly #socket: WebSocket;
+  readonly #bus: GatewayBus;
+  readonly #publisher: Publisher;
+  readonly #options: PageOptions;
+  readonly #outbox: Outbox;
+  #subscriber: Subscriber | undefined;
+  #pendingSends = 0;
+  #paused = false;
+  #closed = false;
+
+  constructor(socket: WebSocket, bus: GatewayBus, publisher: Publisher, options: PageOptions) {
+    this.#socket = socket;
+    this.#bus = bus;
+    this.#publisher = publisher;
+    this.#options = options;
+    this.#outbox = new Outbox({
+      window: options.window,
+      maxBacklog: options.maxBacklog,
+      write: (topic, body) => this.#write(encodeFrame(Op.message, topic, body)),
+      onOverflow: () =>
+        this.close(CloseCode.backlog, "the page did not keep up with the bus's signal messages"),
+    });
+    socket.on("message", (data, isBinary) => {
+      if (!isBinary)
+        return this.close(CloseCode.malformed, "text frames are not part of the protocol");
+      this.#receive(data as Buffer);
+    });
+    socket.on("close", () => this.#release());
+    socket.on("error", (error) =>
+      this.#options.logger.debug?.(`${options.label}: ${String(error)}`),
+    );
+  }
+
+  /** Data messages that a newer one replaced before the page could take them. */
+  get conflated(): number {
+    return this.#outbox.conflated;
+  }
+
+  /** Closes the page's connection with `code` and `reason`, and releases its sockets on the bus. */
+  close(code: CloseCodeValue, reason: string): void {
+    if (this.#closed) return;
+    if (code !== CloseCode.goingAway)
+      this.#options.logger.warn(`${this.#options.label} closed: ${reason}`);
+    this.#socket.close(code, reason);
+    this.#release();
+  }
+
+  #release(): void {
+    this.#closed = true;
+    this.#subscriber?.close();
+  }
+
+  #write(frame: Uint8Array): number {
+    this.#socket.send(frame);
+    return frame.byteLength;
+  }
+
+  #receive(data: Buffer): void {
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch (error) {
+      return this.close(CloseCode.malformed, `malformed frame: ${(error as Error).message}`);
+    }
+    try {
+      switch (frame.op) {
+        case Op.publish:
+          return this.#publish(frame);
+        case Op.subscribe:
+          return this.#subscribe(frame.topic, readU32(frame.payload));
+        case Op.unsubscribe:
+          if (this.#allowed(frame.topic)) this.#subscriber?.unsubscribe(frame.topic);
+          return;
+        case Op.ack:
+          return this.#outbox.ack(readU32(frame.payload));
+        default:
+          return this.close(CloseCode.malformed, `unknown operation ${frame.op}`);
+      }
+    } catch (error) {
+      this.close(CloseCode.malformed, `malformed frame: ${(error as Error).message}`);
+    }
+  }
+
+  #allowed(topic: string): boolean {
+    if (pageMayUse(topic)) return true;
+    this.close(CloseCode.reserved, `topic ${JSON.stringify(topic)} is reserved for the bus`);
+    return false;
+  }
+
+  #publish(frame: Frame): void {
+    if (!this.#allowed(frame.topic)) return;
+    // The topic and body are views of the received frame: nothing is copied or re-encoded.
+    const sending = this.#publisher.sendFrames([frame.topicBytes, frame.payload]);
+    if (++this.#pendingSends >= MAX_PENDING_SENDS && !this.#paused) {
+      // The bus takes the page's messages slower than it sends them: stop reading until it catches up.
+      this.#paused = true;
+      this.#socket.pause();
+    }
+    sending.then(
+      () => {
+        if (--this.#pendingSends < MAX_PENDING_SENDS / 2 && this.#paused) {
+          this.#paused = false;
+          this.#socket.resume();
+        }
+      },
+      (error: unknown) => this.close(CloseCode.busError, `publishing failed: ${String(error)}`),
+    );
+  }
+
+  #subscribe(topic: string, id: number): void {
+    if (!this.#allowed(topic)) return;
+    if (this.#subscriber) this.#subscriber.subscribe(topic);
+    else {
+      this.#subscriber = this.#bus.connectSubscriber(topic, {
+        // Taking a message is cheap (the outbox conflates), so the page never makes the bus drop one.
+        noDrop: true,
+        consume: this.#consume,
+      });
+    }
+    this.#subscriber.ready().then(
+      () => {
+        if (!this.#closed) this.#write(encodeFrame(Op.ready, "", u32(id)));
+      },
+      (error: unknown) => {
+        if (!this.#closed) this.close(CloseCode.busError, `subscribing failed: ${String(error)}`);
+      },
+    );
+  }
+
+  readonly #consume = (message: Message): void => {
+    if (this.#closed) return;
+    const [topic = EMPTY, body = EMPTY] = message.frames;
+    const name = message.topic;
+    this.#outbox.push(name, topic, body, isReserved(name));
+  };
+}

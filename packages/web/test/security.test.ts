@@ -1,0 +1,173 @@
+// Who may join through the gateway, and what a page may send.
+import { VirtualBus } from "@sunflare/virtual";
+import type { Browser, Page } from "playwright-core";
+import { CloseCode, serveWeb } from "../src/index.js";
+import { launchBrowser, openPage, recordingLogger, served, withToken } from "./browser.js";
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+test("a page with a wrong token is refused, and one with the right token joins", async () => {
+  const setup = await served();
+  const page = await openPage(browser, setup.gateway.url);
+  const wrong = withToken(setup.gateway.url, "not-the-token");
+  const outcome = await page.evaluate(async (url) => {
+    try {
+      await window.sunflare.connectWeb(url);
+      return "joined";
+    } catch (error) {
+      return `${(error as Error).name} ${(error as { code: number }).code}`;
+    }
+  }, wrong);
+  expect(outcome).toBe("WebClosedError 1006");
+  expect(setup.logger.warnings.join("\n")).toMatch(/refused.*Unauthorized/);
+  expect(setup.gateway.clients).toBe(0);
+  const joined = await page.evaluate(async () => {
+    await window.sunflare.connectWeb(location.href);
+    return "joined";
+  });
+  expect(joined).toBe("joined");
+  expect(setup.gateway.clients).toBe(1);
+  await page.close();
+  await setup.close();
+});
+
+/** The WebSocket address of a gateway, with its token. */
+function socketUrlOf(gatewayUrl: string): string {
+  const url = new URL("/sunflare", gatewayUrl.replace(/^http/, "ws"));
+  url.search = new URL(gatewayUrl).search;
+  return url.href;
+}
+
+/** Opens a raw WebSocket from `page` to `url`: "open", or how it closed. */
+function tryOpen(page: Page, url: string): Promise<string> {
+  return page.evaluate(
+    (url) =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(url);
+        socket.onopen = () => resolve("open");
+        socket.onclose = (event) => resolve(`closed ${event.code}`);
+      }),
+    url,
+  );
+}
+
+test("a page from another origin is refused, even with the token", async () => {
+  // The other site: another gateway's page (another port, so another origin).
+  const elsewhere = await served();
+  const setup = await served();
+  const page = await openPage(browser, elsewhere.gateway.url);
+  expect(await tryOpen(page, socketUrlOf(setup.gateway.url))).toBe("closed 1006");
+  const origin = new URL(elsewhere.gateway.url).origin;
+  expect(setup.logger.warnings.join("\n")).toContain(`(Origin ${origin}): Forbidden`);
+  expect(setup.gateway.clients).toBe(0);
+  // The same page reaches its own gateway.
+  expect(await tryOpen(page, socketUrlOf(elsewhere.gateway.url))).toBe("open");
+  await page.close();
+  await setup.close();
+  await elsewhere.close();
+});
+
+test("an origin in `origins` may join", async () => {
+  const elsewhere = await served();
+  const setup = await served({ origins: [new URL(elsewhere.gateway.url).origin] });
+  const page = await openPage(browser, elsewhere.gateway.url);
+  expect(await tryOpen(page, socketUrlOf(setup.gateway.url))).toBe("open");
+  await page.close();
+  await setup.close();
+  await elsewhere.close();
+});
+
+test("a message over maxMessageSize closes the page's connection (1009) and never reaches the bus", async () => {
+  const setup = await served({ maxMessageSize: 64 * 1024 });
+  const subscriber = setup.bus.connectSubscriber("big");
+  await subscriber.ready();
+  const page = await openPage(browser, setup.gateway.url);
+  const closed = await page.evaluate(async () => {
+    const bus = await window.sunflare.connectWeb(location.href);
+    const publisher = bus.connectPublisher();
+    await publisher.send("big/small", new Uint8Array(1000));
+    await publisher.send("big/huge", new Uint8Array(100 * 1024));
+    return bus.closed;
+  });
+  expect(closed.code).toBe(CloseCode.tooBig);
+  expect((await subscriber.receive()).topic).toBe("big/small");
+  // The oversize message was refused before the bus: what comes next is the next message.
+  await setup.bus.connectPublisher().send("big/after", 1);
+  expect((await subscriber.receive()).topic).toBe("big/after");
+  subscriber.close();
+  await page.close();
+  await setup.close();
+});
+
+test("a page cannot publish on the bus's reserved topics", async () => {
+  const setup = await served();
+  const page = await openPage(browser, setup.gateway.url);
+  const refused = await page.evaluate(async () => {
+    const bus = await window.sunflare.connectWeb(location.href);
+    return bus
+      .connectPublisher()
+      .send("\u0000sunflare/forwarder", 1)
+      .then(
+        () => "sent",
+        (error: Error) => error.message,
+      );
+  });
+  expect(refused).toMatch(/reserved/);
+  // A page that bypasses the client (a raw frame on the socket) is disconnected.
+  const closed = await page.evaluate(
+    (url) =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(url);
+        socket.binaryType = "arraybuffer";
+        socket.onopen = () => {
+          const topic = new TextEncoder().encode("\u0000sunflare/subscriber/forged/1");
+          const frame = new Uint8Array(3 + topic.length + 1);
+          frame.set([1, 0, topic.length], 0);
+          frame.set(topic, 3);
+          socket.send(frame);
+        };
+        socket.onclose = (event) => resolve(`${event.code} ${event.reason}`);
+      }),
+    socketUrlOf(setup.gateway.url),
+  );
+  expect(closed).toBe(
+    `${CloseCode.reserved} topic "\\u0000sunflare/subscriber/forged/1" is reserved for the bus`,
+  );
+  await page.close();
+  await setup.close();
+});
+
+test("the gateway listens on loopback unless told otherwise, and says so when told", async () => {
+  const bus = new VirtualBus();
+  const quiet = recordingLogger();
+  const local = await serveWeb(bus, { logger: quiet });
+  expect(new URL(local.url).hostname).toBe("127.0.0.1");
+  expect(quiet.warnings).toEqual([]);
+  await local.close();
+  const told = recordingLogger();
+  const open = await serveWeb(bus, { host: "0.0.0.0", logger: told });
+  expect(told.warnings.join("\n")).toMatch(/serving on 0\.0\.0\.0, not loopback/);
+  await open.close();
+  await bus.shutdown();
+});
+
+test("each gateway makes its own random token, and a given one is used as is", async () => {
+  const bus = new VirtualBus();
+  const a = await serveWeb(bus);
+  const b = await serveWeb(bus);
+  const c = await serveWeb(bus, { token: "chosen" });
+  const tokenOf = (url: string) => new URL(url).searchParams.get("token")!;
+  expect(tokenOf(a.url)).toMatch(/^[\w-]{43}$/);
+  expect(tokenOf(a.url)).not.toBe(tokenOf(b.url));
+  expect(tokenOf(c.url)).toBe("chosen");
+  await Promise.all([a.close(), b.close(), c.close()]);
+  await bus.shutdown();
+});
