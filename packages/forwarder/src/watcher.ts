@@ -128,13 +128,6 @@ export class SubscriptionWatcher {
     return { applied, cancel };
   }
 
-  /** Number of pending {@link nextChange} and {@link whenHas} waits (for leak tests). */
-  get waiting(): number {
-    let count = this.#wake.size;
-    for (const waiters of this.#awaited.values()) count += waiters.size;
-    return count;
-  }
-
   markClosed(): void {
     if (this.#closed) return;
     this.#closed = true;

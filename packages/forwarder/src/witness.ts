@@ -65,8 +65,3 @@ function close(key: string, shared: SharedWitness): void {
   forgetAtExit(shared.watcher.socket);
   shared.watcher.markClosed();
 }
-
-/** Number of witnesses open in this thread (for leak tests). @internal */
-export function openWitnessCount(): number {
-  return witnesses.size;
-}
