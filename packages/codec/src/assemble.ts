@@ -179,9 +179,9 @@ let slabUsed = 0;
  * message; a result keeps its slab alive only as long as it is itself
  * referenced. Large ones (a camera frame) get their own right-sized buffer:
  * with hundreds of frames queued towards a slow subscriber, carving them
- * from slabs measured 20-35% slower per frame and took 50% more page faults
- * (bench/README.md, "Frames"), and one frame kept alive would hold a whole
- * slab.
+ * from slabs took a median 11% more CPU per frame and 35-65% more page faults
+ * (bench/README.md, "Frames, the plain `ndarray()` path"), and one frame
+ * kept alive would hold a whole slab.
  */
 function allocate(length: number): Uint8Array {
   if (length >= OWN_BUFFER_BYTES) return Buffer.allocUnsafeSlow(length);
