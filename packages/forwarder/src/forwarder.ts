@@ -1,23 +1,15 @@
-import { Proxy, XPublisher, XSubscriber } from "zeromq";
+import type { XPublisher, XSubscriber } from "zeromq";
 import type { CurveKeyPair } from "./curve.js";
-import { applyCurveServer } from "./curve.js";
 import type { BindPlan, ForwarderAddresses, Transport } from "./endpoints.js";
 import { bindsAllInterfaces, planEndpoints, removeFiles } from "./endpoints.js";
-import { forgetAtExit, releaseAtExit } from "./exit.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
+import type { Bridge } from "./bridge.js";
+import { openBridge } from "./bridge.js";
+import type { RunningProxy } from "./proxy.js";
+import { startProxy } from "./proxy.js";
 import { SYNC_TOPIC } from "./topic.js";
-
-/**
- * zeromq.js names each proxy's control endpoint after the address of its
- * native object, and libzmq unbinds a closed inproc endpoint asynchronously.
- * A proxy whose JS object was collected (while running, or just after) could
- * see its address, and so its endpoint name, taken by a new proxy, which
- * then fails with EADDRINUSE. So the most recent stopped proxies stay
- * referenced (running ones are, by the exit registry).
- */
-const recentProxies: Proxy[] = [];
-const RECENT_PROXIES_KEPT = 64;
+import { boundPair } from "./pair.js";
 
 /** Publish addresses of the forwarders running in this thread, by subscribe address. */
 const running = new Map<string, string>();
@@ -71,6 +63,12 @@ export interface ForwarderOptions {
   logger?: Logger;
 }
 
+/** Options of {@link Forwarder.addTransport}: how the second transport binds. */
+export type AddedTransportOptions = Pick<
+  ForwarderOptions,
+  "host" | "publishPort" | "subscribePort" | "maxMessageSize" | "curve"
+>;
+
 type State = "new" | "starting" | "running" | "stopped";
 
 /**
@@ -103,8 +101,8 @@ export class Forwarder implements ForwarderAddresses {
   #stopped: Promise<void> | undefined;
   #xsub: XSubscriber | undefined;
   #xpub: XPublisher | undefined;
-  #proxy: Proxy | undefined;
-  #running: Promise<void> | undefined;
+  #proxy: RunningProxy | undefined;
+  readonly #bridges = new Map<Transport, Promise<Bridge>>();
 
   constructor(options: ForwarderOptions = {}) {
     this.#options = { ...options };
@@ -177,6 +175,54 @@ export class Forwarder implements ForwarderAddresses {
     return this.#stopped;
   }
 
+  /**
+   * Makes the forwarder reachable over `transport` too, for peers in other
+   * processes (or machines) when it runs over inproc, and resolves with the
+   * addresses they connect to (the same for the same transport again). A
+   * bridge does it: two more proxies, each on a libuv pool thread (see the
+   * README, "Transports"), stopped with the forwarder. Readiness holds
+   * across it: `subscriber.ready()` on either side covers publishers on both.
+   *
+   * @example
+   * ```ts
+   * const forwarder = new Forwarder();                  // inproc
+   * const { publishAddress } = await forwarder.addTransport("ipc");
+   * // a child process: new Publisher(publishAddress)
+   * ```
+   */
+  addTransport(
+    transport: Exclude<Transport, "inproc">,
+    options: AddedTransportOptions = {},
+  ): Promise<ForwarderAddresses> {
+    if (transport === this.transport) {
+      return this.start().then(() => ({
+        publishAddress: this.publishAddress,
+        subscribeAddress: this.subscribeAddress,
+      }));
+    }
+    let bridge = this.#bridges.get(transport);
+    if (bridge === undefined) {
+      bridge = this.start().then(() => {
+        const host = options.host ?? "127.0.0.1";
+        if (transport === "tcp") this.#warnIfAllInterfaces(host);
+        const plan = planEndpoints(
+          transport,
+          host,
+          options.publishPort ?? 0,
+          options.subscribePort ?? 0,
+        );
+        const settings = { ...this.#options, ...options, host };
+        return openBridge(this, plan, settings, (error) =>
+          this.#logger.error(`Forwarder bridge over ${transport} failed`, error),
+        );
+      });
+      this.#bridges.set(transport, bridge);
+      // A bridge that could not open may be asked for again.
+      bridge.catch(() => this.#bridges.delete(transport));
+    }
+    return bridge.then((open) => open.addresses);
+  }
+
   /** `await using forwarder = new Forwarder()` stops it at scope exit. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
@@ -189,34 +235,21 @@ export class Forwarder implements ForwarderAddresses {
     return value;
   }
 
+  #warnIfAllInterfaces(host: string): void {
+    if (!bindsAllInterfaces(host)) return;
+    this.#logger.warn(
+      `Forwarder binds every network interface (${host}): any host that can reach this machine can join the bus.`,
+    );
+  }
+
   async #start(): Promise<void> {
     this.#state = "starting";
     const options = this.#options;
-    const host = options.host ?? "127.0.0.1";
-    if (this.transport === "tcp" && bindsAllInterfaces(host)) {
-      this.#logger.warn(
-        `Forwarder binds every network interface (${host}): any host that can reach this machine can join the bus.`,
-      );
-    }
-    const highWaterMark = options.highWaterMark ?? 10_000;
-    const xsub = new XSubscriber({
-      linger: 0,
-      receiveHighWaterMark: highWaterMark,
-      sendHighWaterMark: highWaterMark,
-    });
-    const xpub = new XPublisher({
-      linger: 0,
-      sendHighWaterMark: highWaterMark,
-      noDrop: options.noDrop ?? false,
-    });
-    this.#xsub = xsub;
-    this.#xpub = xpub;
+    if (this.transport === "tcp") this.#warnIfAllInterfaces(options.host ?? "127.0.0.1");
     try {
-      for (const socket of [xsub, xpub]) {
-        if (options.maxMessageSize !== undefined) socket.maxMessageSize = options.maxMessageSize;
-        if (options.curve) applyCurveServer(socket, options.curve);
-        if (host.includes(":")) socket.ipv6 = true;
-      }
+      const { xsub, xpub } = boundPair(options);
+      this.#xsub = xsub;
+      this.#xpub = xpub;
       await xsub.bind(this.#plan.publish);
       await xpub.bind(this.#plan.subscribe);
       // Every publisher forwards everything; filtering happens here, at the
@@ -230,22 +263,14 @@ export class Forwarder implements ForwarderAddresses {
       this.#publishAddress = xsub.lastEndpoint ?? this.#plan.publish;
       this.#subscribeAddress = xpub.lastEndpoint ?? this.#plan.subscribe;
       if (this.#state !== "starting") throw new Error("Forwarder was stopped while starting.");
-      const proxy = new Proxy(xsub, xpub);
-      this.#proxy = proxy;
-      this.#running = proxy.run().catch((error: unknown) => {
-        if (this.#state !== "stopped") this.#logger.error("Forwarder proxy failed", error);
-      });
-      releaseAtExit(proxy, () => proxy.terminate());
-      void this.#running.finally(() => {
-        forgetAtExit(proxy);
-        recentProxies.push(proxy);
-        if (recentProxies.length > RECENT_PROXIES_KEPT) recentProxies.shift();
-      });
+      this.#proxy = startProxy(xsub, xpub, (error) =>
+        this.#logger.error("Forwarder proxy failed", error),
+      );
       this.#state = "running";
       running.set(this.#subscribeAddress, this.#publishAddress);
     } catch (error) {
-      xsub.close();
-      xpub.close();
+      this.#xsub?.close();
+      this.#xpub?.close();
       removeFiles(this.#plan.files);
       if (this.#state === "starting") this.#state = "new";
       this.#started = undefined;
@@ -258,10 +283,11 @@ export class Forwarder implements ForwarderAddresses {
     this.#state = "stopped";
     if (wasStarting) await wasStarting.catch(() => undefined);
     if (this.#subscribeAddress !== undefined) running.delete(this.#subscribeAddress);
+    // Bridges first: they are peers of this forwarder.
+    const bridges = await Promise.allSettled(this.#bridges.values());
+    for (const bridge of bridges) if (bridge.status === "fulfilled") await bridge.value.stop();
     if (this.#proxy) {
-      // The proxy closes both sockets itself when it ends.
-      this.#proxy.terminate();
-      await this.#running;
+      await this.#proxy.stop();
     } else {
       this.#xsub?.close();
       this.#xpub?.close();

@@ -1,5 +1,5 @@
 export { Forwarder } from "./forwarder.js";
-export type { ForwarderOptions } from "./forwarder.js";
+export type { AddedTransportOptions, ForwarderOptions } from "./forwarder.js";
 export type { ForwarderAddresses, Transport } from "./endpoints.js";
 export type { Endpoint } from "./connect.js";
 export { Publisher } from "./publisher.js";

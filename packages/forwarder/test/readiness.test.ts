@@ -28,8 +28,8 @@ function inWorker(forwarder: Forwarder): Streamer {
   return streamer(worker, (message) => worker.postMessage(message), once(worker, "exit"));
 }
 
-function inChild(forwarder: Forwarder): Streamer {
-  const setup = JSON.stringify({ addresses: addressesOf(forwarder), after });
+function inChild(forwarder: Forwarder, addresses = addressesOf(forwarder)): Streamer {
+  const setup = JSON.stringify({ addresses, after });
   const child = spawn(process.execPath, [...tsArgs(), fixture, setup], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -58,17 +58,22 @@ function streamer(
   };
 }
 
-test.each<[string, Transport, (forwarder: Forwarder) => Streamer]>([
+async function inChildThroughBridge(forwarder: Forwarder): Promise<Streamer> {
+  return inChild(forwarder, await forwarder.addTransport("ipc"));
+}
+
+test.each<[string, Transport, (forwarder: Forwarder) => Streamer | Promise<Streamer>]>([
   ["a worker thread", "inproc", inWorker],
-  ["a child process over ipc", "ipc", inChild],
-  ["a child process over tcp", "tcp", inChild],
+  ["a child process over ipc", "ipc", (forwarder) => inChild(forwarder)],
+  ["a child process over tcp", "tcp", (forwarder) => inChild(forwarder)],
+  ["a child process through an ipc bridge", "inproc", inChildThroughBridge],
 ])(
   "after ready(), everything a publisher in %s was already streaming arrives",
   async (_, transport, start) => {
     // Lossless on both sides: a gap can only come from readiness.
     const forwarder = stopAfter(new Forwarder({ transport, noDrop: true }));
     await forwarder.start();
-    const streaming = start(forwarder);
+    const streaming = await start(forwarder);
     expect(await streaming.next()).toEqual({ streaming: true });
     const subscriber = open(new Subscriber(forwarder, { topics: "stream", noDrop: true }));
     await subscriber.ready();
