@@ -139,7 +139,9 @@ export class Camera {
       for (let n = 0; n < frames && !this.stopRequested; n++) {
         // Pace against the start time, so timer jitter does not accumulate.
         const wait = start + (n * 1000) / fps - performance.now();
-        if (wait > 1) await delay(wait);
+        // A camera behind schedule still yields to the event loop once per frame (sends
+        // resolve at once), so signals, heartbeats and pages are served while it streams.
+        await delay(Math.max(0, wait));
         const [x, y] = this.stagePosition;
         // A new framed array per frame: encoding writes the message around its
         // pixels without copying them, and the message owns them once sent.
