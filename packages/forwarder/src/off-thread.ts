@@ -95,7 +95,8 @@ export class OffThreadSource implements FrameSource {
       execArgv: [],
     });
     this.#worker = worker;
-    worker.unref();
+    // A read already waiting keeps the process alive, as a pending receive does.
+    if (this.#waiting === undefined) worker.unref();
     worker.on("message", (report: Report) => this.#onReport(report));
     worker.on("error", (error) => this.#fail(error));
     worker.on("exit", (code) => {
