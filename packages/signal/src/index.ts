@@ -5,13 +5,16 @@ export { defaultLogger } from "./logger.js";
 export type {
   AnySlot,
   Connection,
+  ConnectionInfo,
   RegisterOptions,
+  RegistryEvents,
   RegistryConnectOptions,
   SignalMap,
   SignalNameFor,
   SignalRegistryOptions,
   SignalsFor,
   SlotFor,
+  UnregisterOptions,
 } from "./registry.js";
 export { SignalRegistry } from "./registry.js";
 export type {
@@ -28,3 +31,14 @@ export { isSignal, sender, Signal } from "./signal.js";
 export { signalsOf } from "./signals-of.js";
 export type { DebounceOptions, RateLimited, ThrottleOptions } from "./timing.js";
 export { debounced, throttled } from "./timing.js";
+export { BusMember } from "./member/member.js";
+export type { BusMemberEvents, BusMemberOptions, MemberInfo } from "./member/member.js";
+export type { BusLink, WireCodec } from "./member/link.js";
+export type { HelloMessage, OwnerSignals, RegistryMessage } from "./member/protocol.js";
+export {
+  emissionTopic,
+  HELLO_TOPIC,
+  REGISTRY_TOPIC,
+  RESERVED_PREFIX,
+  SIGNAL_PREFIX,
+} from "./member/protocol.js";

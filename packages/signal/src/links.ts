@@ -1,5 +1,3 @@
-import { EventEmitter } from "eventemitter3";
-
 /**
  * Property that marks a function as bound to a receiver object. `@sunflare/slot`
  * sets it on the methods it binds, so {@link disconnectReceiver} finds them
@@ -25,28 +23,18 @@ export interface Link {
   fired: boolean;
 }
 
-const EVENT = "slot";
-
 /** Every link of every live receiver, for {@link disconnectReceiver}. @internal */
 const byReceiver = new WeakMap<object, Set<Link>>();
 
 /**
- * The connections of one signal.
- *
- * eventemitter3 is the store: it holds each link as a listener (the slot, with
- * the link as its context), so membership, counting and removal follow its
- * semantics. Dispatch does not go through `EventEmitter.emit`, though: it stops
- * at the first throwing listener and cannot order by priority, and wrapping each
- * slot to catch its error costs about 40% of the throughput. Instead the store
- * keeps an immutable, priority-ordered snapshot array, replaced (never mutated)
- * on every change, that the signal walks in a plain loop. Replacing the array is
- * also what makes a connect or disconnect during an emission take effect on the
- * next emission only.
+ * The connections of one signal: an immutable, priority-ordered snapshot
+ * array, replaced (never mutated) on every change, that the signal walks in
+ * a plain loop. Replacing the array is what makes a connect or disconnect
+ * during an emission take effect on the next emission only.
  *
  * @internal
  */
 export class LinkStore {
-  readonly #ee = new EventEmitter();
   /** Links in call order: higher priority first, connection order among equals. */
   snapshot: readonly Link[] = [];
   /** Links the fast path cannot call plainly (`once`, `maxArgs`). */
@@ -58,11 +46,10 @@ export class LinkStore {
   }
 
   get size(): number {
-    return this.#ee.listenerCount(EVENT);
+    return this.snapshot.length;
   }
 
   add(link: Link): void {
-    this.#ee.on(EVENT, link.slot as (...args: unknown[]) => void, link);
     const links = this.snapshot;
     let at = links.length;
     // Stable: a new link goes after every link of the same or higher priority.
@@ -80,7 +67,6 @@ export class LinkStore {
   remove(link: Link): boolean {
     if (!link.active) return false;
     link.active = false;
-    this.#ee.removeListener(EVENT, link.slot as (...args: unknown[]) => void, link);
     this.snapshot = this.snapshot.filter((other) => other !== link);
     if (isSpecial(link)) this.special--;
     if (link.receiver !== undefined) byReceiver.get(link.receiver)?.delete(link);

@@ -1,3 +1,4 @@
+import { EventEmitter } from "eventemitter3";
 import type { Link } from "./links.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
@@ -76,6 +77,28 @@ export interface RegistryConnectOptions extends ConnectOptions {
   deferred?: boolean;
 }
 
+/** Options of {@link SignalRegistry.unregister}. */
+export interface UnregisterOptions {
+  /**
+   * Every connection to the removed signals waits for the name to be
+   * registered again and then reconnects, as deferred ones always do
+   * (default `false`: only deferred ones wait, the others are closed).
+   */
+  reconnect?: boolean;
+}
+
+/**
+ * Events of a {@link SignalRegistry} (an eventemitter3 emitter): what a bus
+ * member watches to tell other threads, processes and machines about this
+ * registry.
+ */
+export interface RegistryEvents {
+  /** `name` was registered, or gained signals; `signals` are all of its signals now. */
+  registered: [name: string, owner: object, signals: ReadonlyMap<string, AnySignal>];
+  /** `name` was removed (unregistered, or replaced by another owner). */
+  unregistered: [name: string, owner: object];
+}
+
 /**
  * A handle on what one {@link SignalRegistry.connect} call made. `disconnect()`
  * undoes exactly that connection, and nothing else.
@@ -85,8 +108,29 @@ export interface Connection {
   readonly connected: boolean;
   /** A deferred connection still waiting for its signal to be registered. */
   readonly pending: boolean;
+  /**
+   * Resolves once the connection is live: at once for a signal of this
+   * registry; for a deferred one, once connected; for a signal owned by
+   * another member of a bus, once that owner's emissions reach this slot.
+   * Read again after the connection went back to pending (its owner left),
+   * it waits for the owner to come back. Rejects if the connection is
+   * closed (disconnected, or never made) before it is live.
+   */
+  readonly ready: Promise<void>;
   /** Disconnects (or stops waiting); idempotent. */
   disconnect(): void;
+}
+
+/** One connection made through a registry, as {@link SignalRegistry.connections} lists it. */
+export interface ConnectionInfo {
+  /** Registry name of the owner. */
+  readonly owner: string;
+  /** Signal name. */
+  readonly signal: string;
+  /** The slot's function name (`"(anonymous)"` when it has none). */
+  readonly slot: string;
+  /** Connected now, or waiting for its signal to be registered. */
+  readonly state: "live" | "pending";
 }
 
 interface Entry {
@@ -102,6 +146,10 @@ class RegistryConnection implements Connection {
   state: "pending" | "connected" | "closed" = "closed";
   link: Link | undefined;
   foreign: AnySignal | undefined;
+  /** The signal attached to; `live` once its readiness resolved for this attachment. */
+  target: AnySignal | undefined;
+  live = false;
+  readonly #waiters = new Set<{ resolve(): void; reject(error: Error): void }>();
 
   constructor(
     readonly registry: Set<RegistryConnection>,
@@ -119,7 +167,40 @@ class RegistryConnection implements Connection {
     return this.state === "pending";
   }
 
+  get ready(): Promise<void> {
+    if (this.live && this.connected) return Promise.resolve();
+    if (this.state === "closed") {
+      return Promise.reject(
+        new Error(`The connection to ${this.name}.${this.signalName} is closed.`),
+      );
+    }
+    return new Promise((resolve, reject) => this.#waiters.add({ resolve, reject }));
+  }
+
   attach(signal: AnySignal): void {
+    this.#attach(signal);
+    this.target = signal;
+    this.live = false;
+    const readiness = signal instanceof Signal ? internals.readiness(signal) : undefined;
+    if (readiness === undefined) {
+      this.#setLive();
+      return;
+    }
+    readiness.then(
+      () => {
+        if (this.target === signal && this.state === "connected") this.#setLive();
+      },
+      () => undefined,
+    );
+  }
+
+  #setLive(): void {
+    this.live = true;
+    for (const waiter of this.#waiters) waiter.resolve();
+    this.#waiters.clear();
+  }
+
+  #attach(signal: AnySignal): void {
     const { deferred: _deferred, ...options } = this.options;
     if (signal instanceof Signal) {
       this.link = internals.connectLink(signal, this.slot, options);
@@ -138,12 +219,23 @@ class RegistryConnection implements Connection {
     else this.foreign?.disconnect(this.slot);
     this.link = undefined;
     this.foreign = undefined;
+    this.target = undefined;
+    this.live = false;
   }
 
   disconnect(): void {
     if (this.state === "connected") this.detach();
+    this.close();
+  }
+
+  /** Marks it closed; whoever waits on {@link ready} learns it will not be live. */
+  close(): void {
     this.state = "closed";
     this.registry.delete(this);
+    if (this.#waiters.size === 0) return;
+    const error = new Error(`The connection to ${this.name}.${this.signalName} was closed.`);
+    for (const waiter of this.#waiters) waiter.reject(error);
+    this.#waiters.clear();
   }
 }
 
@@ -165,7 +257,7 @@ class RegistryConnection implements Connection {
  * emitter.sigSender.emit(10); // 10
  * ```
  */
-export class SignalRegistry {
+export class SignalRegistry extends EventEmitter<RegistryEvents> {
   readonly #entries = new Map<string, Entry>();
   readonly #connections = new Set<RegistryConnection>();
   readonly #logger: Logger;
@@ -173,6 +265,7 @@ export class SignalRegistry {
 
   /** @param options see {@link SignalRegistryOptions} */
   constructor(options: SignalRegistryOptions = {}) {
+    super();
     const logger = options.logger ?? defaultLogger;
     this.#logger = logger;
     this.#onError =
@@ -238,15 +331,13 @@ export class SignalRegistry {
     this.#logger.debug(`Registered ${found.size} signal(s) of ${name}.`);
     for (const connection of [...this.#connections]) {
       // Forget connections undone behind the registry's back (once, disconnect, disconnectReceiver).
-      if (connection.state === "connected" && !connection.connected) {
-        connection.state = "closed";
-        this.#connections.delete(connection);
-      }
+      if (connection.state === "connected" && !connection.connected) connection.close();
       if (connection.pending && connection.name === name) {
         const signal = entry.signals.get(connection.signalName);
         if (signal !== undefined) this.#attach(connection, signal);
       }
     }
+    this.emit("registered", name, owner, entry.signals);
   }
 
   /**
@@ -254,9 +345,11 @@ export class SignalRegistry {
    * disconnects every connection made to them through this registry (deferred
    * ones go back to waiting for the name to be registered again).
    *
+   * With `reconnect`, every connection to them waits instead.
+   *
    * @returns whether anything was registered
    */
-  unregister(nameOrOwner: string | object): boolean {
+  unregister(nameOrOwner: string | object, options: UnregisterOptions = {}): boolean {
     const names =
       typeof nameOrOwner === "string"
         ? [nameOrOwner]
@@ -267,7 +360,7 @@ export class SignalRegistry {
     for (const name of names) {
       const entry = this.#entries.get(name);
       if (entry === undefined) continue;
-      this.#remove(name, entry);
+      this.#remove(name, entry, options.reconnect === true);
       removed = true;
     }
     return removed;
@@ -346,8 +439,7 @@ export class SignalRegistry {
       connection.attach(signal);
     } catch (error) {
       // A deferred connection fails inside someone else's registerSignals; do not crash it.
-      connection.state = "closed";
-      this.#connections.delete(connection);
+      connection.close();
       this.#logger.error(
         `Connecting to ${connection.name}.${connection.signalName} failed.`,
         error,
@@ -355,17 +447,13 @@ export class SignalRegistry {
     }
   }
 
-  #remove(name: string, entry: Entry): void {
+  #remove(name: string, entry: Entry, reconnect = false): void {
     this.#entries.delete(name);
     for (const connection of [...this.#connections]) {
       if (connection.name !== name || connection.state !== "connected") continue;
       connection.detach();
-      if (connection.options.deferred === true) {
-        connection.state = "pending";
-      } else {
-        connection.state = "closed";
-        this.#connections.delete(connection);
-      }
+      if (reconnect || connection.options.deferred === true) connection.state = "pending";
+      else connection.close();
     }
     for (const signal of entry.signals.values()) {
       if (signal instanceof Signal) {
@@ -373,5 +461,22 @@ export class SignalRegistry {
         internals.setFallbackHandler(signal, undefined);
       }
     }
+    this.emit("unregistered", name, entry.owner);
+  }
+
+  /** Every connection made through this registry that is live or waiting, in connection order. */
+  connections(): ConnectionInfo[] {
+    const infos: ConnectionInfo[] = [];
+    for (const connection of this.#connections) {
+      if (connection.state === "connected" && !connection.connected) continue;
+      if (connection.state === "closed") continue;
+      infos.push({
+        owner: connection.name,
+        signal: connection.signalName,
+        slot: connection.slot.name || "(anonymous)",
+        state: connection.state === "connected" ? "live" : "pending",
+      });
+    }
+    return infos;
   }
 }

@@ -118,6 +118,16 @@ export let internals: {
   ): Link;
   setOwner(signal: AnySignal, owner: string | undefined, name: string | undefined): void;
   setFallbackHandler(signal: AnySignal, handler: SlotErrorHandler | undefined): void;
+  /** Sets what runs after the local slots of every emission (a bus member forwarding it). */
+  setRemote(signal: AnySignal, forward: ((args: unknown[]) => void) | undefined): void;
+  /** Runs the local slots only: an emission that arrived from elsewhere, not to be forwarded again. */
+  deliver(signal: AnySignal, args: unknown[]): void;
+  /** Calls `watcher` whenever the signal gains its first, or loses its last, slot or waiter. */
+  watch(signal: AnySignal, watcher: ((listening: boolean) => void) | undefined): void;
+  /** Sets when a connection to this signal is live (a stand-in for a signal owned elsewhere). */
+  setReadiness(signal: AnySignal, readiness: (() => Promise<void>) | undefined): void;
+  /** When a connection to this signal is live; `undefined`: at once. */
+  readiness(signal: AnySignal): Promise<void> | undefined;
 };
 
 interface Waiter<Args> {
@@ -156,6 +166,20 @@ export class Signal<Args extends unknown[] = []> {
       setFallbackHandler: (signal, handler) => {
         signal.#fallbackHandler = handler;
       },
+      setRemote: (signal, forward) => {
+        signal.#remote = forward;
+      },
+      deliver: (signal, args) => {
+        const errors = signal.#emitSlow(args, undefined, false);
+        if (errors !== undefined) throw new EmitError(errors, signal.#name);
+      },
+      watch: (signal, watcher) => {
+        signal.#watcher = watcher;
+      },
+      setReadiness: (signal, readiness) => {
+        signal.#readiness = readiness;
+      },
+      readiness: (signal) => signal.#readiness?.(),
     };
   }
 
@@ -172,6 +196,11 @@ export class Signal<Args extends unknown[] = []> {
   #latest: Args | undefined;
   #buffer: Args[] = [];
   readonly #waiters = new Set<Waiter<Args>>();
+  /** Forwards each emission elsewhere after the local slots (set by a bus member). */
+  #remote: ((args: unknown[]) => void) | undefined;
+  #watcher: ((listening: boolean) => void) | undefined;
+  #listening = false;
+  #readiness: (() => Promise<void>) | undefined;
 
   /** @param options see {@link SignalOptions} */
   constructor(options: SignalOptions = {}) {
@@ -294,7 +323,18 @@ export class Signal<Args extends unknown[] = []> {
       }
     }
     current = outer;
+    if (this.#remote !== undefined) errors = this.#forward(args, errors);
     if (errors !== undefined) throw new EmitError(errors, this.#name);
+  }
+
+  /** Hands an emission to {@link #remote}; what it throws (an unencodable argument) joins `errors`. */
+  #forward(args: Args, errors: unknown[] | undefined): unknown[] | undefined {
+    try {
+      this.#remote!(args);
+    } catch (error) {
+      (errors ??= []).push(error);
+    }
+    return errors;
   }
 
   /**
@@ -453,10 +493,22 @@ export class Signal<Args extends unknown[] = []> {
     if (this.#store.special !== 0) flags |= SPECIAL;
     if (this.#waiters.size !== 0) flags |= WAITING;
     this.#flags = flags;
+    const listening = this.#store.size !== 0 || this.#waiters.size !== 0;
+    if (listening !== this.#listening) {
+      this.#listening = listening;
+      this.#watcher?.(listening);
+    }
   }
 
-  /** Emission with any option in use; returns the errors, if any. */
-  #emitSlow(args: Args, pending: PromiseLike<unknown>[] | undefined): unknown[] | undefined {
+  /**
+   * Emission with any option in use; returns the errors, if any. `forward`:
+   * also hand it to {@link #remote} (not for an emission that came from there).
+   */
+  #emitSlow(
+    args: Args,
+    pending: PromiseLike<unknown>[] | undefined,
+    forward = true,
+  ): unknown[] | undefined {
     if ((this.#flags & BLOCKED) !== 0) return undefined;
     if ((this.#flags & PAUSED) !== 0) {
       this.#buffer.push(args);
@@ -474,6 +526,7 @@ export class Signal<Args extends unknown[] = []> {
     let next: Args | undefined = args;
     while (next !== undefined) {
       errors = this.#run(next, pending, errors);
+      if (forward && this.#remote !== undefined) errors = this.#forward(next, errors);
       next = this.#policy === "queued" ? this.#queue.shift() : this.#takeLatest();
     }
     return errors;

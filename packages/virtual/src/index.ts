@@ -1,6 +1,6 @@
 // The bus and plugin lifecycle.
 export { VirtualBus } from "./bus.js";
-export type { VirtualBusOptions } from "./bus.js";
+export type { BusAddress, JoinOptions, VirtualBusOptions, WiringEntry } from "./bus.js";
 export { launch } from "./launch.js";
 export type { LaunchOptions, Session } from "./launch.js";
 export { hasConnectionPhase, hasRegistrationPhase, hasShutdown } from "./plugin.js";
@@ -8,6 +8,7 @@ export type { HasConnection, HasRegistration, HasShutdown } from "./plugin.js";
 
 // Everything a plugin needs, so that it can import from this package alone.
 export {
+  BusMember,
   disconnectReceiver,
   EmitError,
   isSignal,
@@ -16,12 +17,16 @@ export {
   signalsOf,
 } from "@sunflare/signal";
 export type {
+  BusLink,
+  BusMemberEvents,
   Connection,
   ConnectOptions,
   Logger,
+  MemberInfo,
   RegisterOptions,
   RegistryConnectOptions,
   SignalMap,
+  WireCodec,
 } from "@sunflare/signal";
 export { isPrivateSlot, isSlot, slot, slotsOf } from "@sunflare/slot";
 export {

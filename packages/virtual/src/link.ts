@@ -1,0 +1,120 @@
+/**
+ * The ZeroMQ side of a bus member: a {@link BusLink} over one Publisher and
+ * one Subscriber on the bus's forwarder. Both are made on first use, so a bus
+ * used only for signals in one thread never starts ZeroMQ.
+ */
+import type { Codec } from "@sunflare/codec";
+import type { Endpoint, Logger } from "@sunflare/forwarder";
+import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
+import type { BusLink } from "@sunflare/signal";
+import { isMainThread } from "node:worker_threads";
+
+/**
+ * zeromq.js sends a frame over 128 bytes without copying it, and hands it
+ * back to the sending thread to be freed once every receiver let go of it;
+ * when that thread is a worker that has ended by then, the process aborts
+ * (`std::system_error`, seen with members that leave). Strings are copied
+ * instead. So a member in a worker thread on an inproc bus sends larger
+ * bodies as latin1 strings, marked by a third frame, and links turn them
+ * back into bytes. Only Sunflare links meet them: nothing outside this
+ * process reaches an inproc forwarder.
+ */
+const COPIED = "sunflare/latin1";
+const ZERO_COPY_ABOVE = 128;
+
+/**
+ * Bodies reach the link encoded already: a codec that hands them on lets the
+ * publisher's `send` (and its bundles over inproc) carry them as they are.
+ */
+const passThrough = { encode: (body: Uint8Array): Uint8Array => body } as unknown as Codec;
+
+/** Where a {@link ZmqLink} connects, and how. @internal */
+export interface ZmqLinkOptions {
+  /** The host's Forwarder, or its addresses (with the CURVE key when it runs with one). */
+  endpoint: Endpoint;
+  /** The forwarder's CURVE public key, for a member joining a forwarder that runs with `curve`. */
+  curveServerKey?: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * A {@link BusLink} over the forwarder. `subscribe` resolves with the
+ * Subscriber's `ready()`, given the Forwarder or its address object, so it
+ * covers every Sunflare publisher on that forwarder.
+ *
+ * @internal
+ */
+export class ZmqLink implements BusLink {
+  readonly #options: ZmqLinkOptions;
+  #publisher: Publisher | undefined;
+  #subscriber: Subscriber | undefined;
+  #handler: ((topic: string, body: Uint8Array) => void) | undefined;
+  #closed = false;
+  readonly #copyLarge: boolean;
+
+  constructor(options: ZmqLinkOptions) {
+    this.#options = options;
+    const { endpoint } = options;
+    const inproc =
+      endpoint instanceof Forwarder
+        ? endpoint.transport === "inproc"
+        : (typeof endpoint === "string" ? endpoint : endpoint.publishAddress).startsWith(
+            "inproc://",
+          );
+    this.#copyLarge = !isMainThread && inproc;
+  }
+
+  send(topic: string, body: Uint8Array): Promise<void> {
+    this.#publisher ??= new Publisher(this.#options.endpoint, {
+      codec: passThrough,
+      curve: this.#curve(),
+    });
+    if (this.#copyLarge && body.byteLength > ZERO_COPY_ABOVE) {
+      const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1");
+      return this.#publisher.sendFrames([topic, text, COPIED]);
+    }
+    return this.#publisher.send(topic, body);
+  }
+
+  subscribe(topic: string): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("The bus link is closed."));
+    if (this.#subscriber === undefined) {
+      this.#subscriber = new Subscriber(this.#options.endpoint, {
+        topics: topic,
+        curve: this.#curve(),
+        logger: this.#options.logger,
+        consume: (message) => {
+          const { frames } = message;
+          // Only [topic, body] messages are protocol messages, and the copied form above.
+          if (frames.length === 2) this.#handler?.(message.topic, frames[1]!);
+          else if (frames.length === 3 && Buffer.from(frames[2]!).toString() === COPIED) {
+            const body = Buffer.from(Buffer.from(frames[1]!).toString("utf8"), "latin1");
+            this.#handler?.(message.topic, body);
+          }
+        },
+      });
+    } else {
+      this.#subscriber.subscribe(topic);
+    }
+    return this.#subscriber.ready();
+  }
+
+  unsubscribe(topic: string): void {
+    if (!this.#closed) this.#subscriber?.unsubscribe(topic);
+  }
+
+  listen(handler: (topic: string, body: Uint8Array) => void): void {
+    this.#handler = handler;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#publisher?.close();
+    this.#subscriber?.close();
+  }
+
+  #curve(): { serverKey: string } | undefined {
+    const serverKey = this.#options.curveServerKey;
+    return serverKey === undefined ? undefined : { serverKey };
+  }
+}
