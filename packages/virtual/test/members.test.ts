@@ -124,3 +124,29 @@ test("an argument the codec cannot encode: emit throws after the local slots ran
     await bus.shutdown();
   }
 });
+
+test("a catch-all data subscriber sees no signal traffic", async () => {
+  const bus = new VirtualBus({ heartbeatMs: 200 });
+  try {
+    await bus.ready();
+    const data = bus.connectSubscriber();
+    await data.ready();
+    const host = new Host();
+    bus.registerSignals(host);
+    const member = startMember("worker", { address: bus.address, heartbeatMs: 200 });
+    await member.live;
+    let answer!: (value: number) => void;
+    const answered = new Promise<number>((resolve) => (answer = resolve));
+    await bus.connect("Pinger", "sigPong", (n: number) => answer(n)).ready;
+    host.sigPing.emit(1);
+    expect(await answered).toBe(2);
+    member.shutdown();
+    expect(await member.exited).toBe(0);
+    // Hello, registries, heartbeats, emissions and leaving all went by; the
+    // first message this subscriber gets is this data message.
+    await bus.connectPublisher().send("data/end", 1);
+    expect((await data.receive()).topic).toBe("data/end");
+  } finally {
+    await bus.shutdown();
+  }
+});
