@@ -1,28 +1,62 @@
 /** `connectWeb`: a page joins a bus through a gateway. Browser-safe. */
 import { Codec } from "@sunflare/codec";
+import type { Logger } from "@sunflare/signal";
+import { BusMember, SignalRegistry } from "@sunflare/signal";
 import { WebBus } from "./bus.js";
 import { WebConnection } from "./connection.js";
+import { WebLink } from "./link.js";
 
 /** The WebSocket path of the gateway (see `serveWeb`). */
 const SOCKET_PATH = "/sunflare";
+
+/** Options of {@link connectWeb}. */
+export interface ConnectWebOptions {
+  /** Where the page's registry and member report (default: console, warnings and errors). */
+  logger?: Logger;
+  /** Milliseconds between the page member's heartbeats (default 1000; the bus's members must agree). */
+  heartbeatMs?: number;
+}
 
 /**
  * Joins the bus of the gateway at `url`: the gateway's `url` (`http://…/?token=…`),
  * the page's own address when the gateway served it (`location.href`), or the
  * same with a `ws:`/`wss:` scheme. The token travels in the query.
  *
- * Rejects with a `WebClosedError` when the gateway refuses the page (a wrong
- * token, a foreign origin) or cannot be reached.
+ * Resolves once the page is a member: the bus's host answered, so the
+ * signals registered anywhere on the bus are known. Rejects with a
+ * `WebClosedError` when the gateway refuses the page (a wrong token, a
+ * foreign origin) or cannot be reached.
  *
  * @example
  * ```ts
  * import { connectWeb } from "/sunflare-web.js";
  * const bus = await connectWeb(location.href);
+ * bus.names(); // ["Camera", "Stage", …]
  * ```
  */
-export async function connectWeb(url: string | URL): Promise<WebBus> {
+export async function connectWeb(
+  url: string | URL,
+  options: ConnectWebOptions = {},
+): Promise<WebBus> {
   const connection = await WebConnection.open(socketUrl(url));
-  return new WebBus(connection, new Codec());
+  const codec = new Codec();
+  const registry = new SignalRegistry(options.logger ? { logger: options.logger } : {});
+  const membership = new BusMember({
+    registry,
+    link: new WebLink(connection),
+    codec,
+    ...(connection.welcome?.host !== undefined && { host: connection.welcome.host }),
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    ...(options.logger !== undefined && { logger: options.logger }),
+  });
+  const bus = new WebBus(connection, codec, registry, membership);
+  try {
+    await membership.start();
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
+  return bus;
 }
 
 /** The gateway's WebSocket address for a page or gateway URL. */

@@ -157,7 +157,15 @@ export class WebConnection {
 
   #receive(data: ArrayBuffer | string): void {
     if (typeof data === "string") return;
-    const frame = decodeFrame(new Uint8Array(data));
+    let frame: ReturnType<typeof decodeFrame>;
+    try {
+      frame = decodeFrame(new Uint8Array(data));
+    } catch (error) {
+      // The gateway speaks another protocol: nothing after this can be trusted.
+      this.#socket.close(4002, "malformed frame from the gateway");
+      this.#close(new WebClosedError(4002, `malformed frame from the gateway: ${String(error)}`));
+      return;
+    }
     switch (frame.op) {
       case Op.message:
         return this.#route(frame.topic, frame.topicBytes, frame.payload, data.byteLength);

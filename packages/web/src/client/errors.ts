@@ -6,6 +6,7 @@
  * network. Operations pending or attempted afterwards reject with it.
  */
 export class WebClosedError extends Error {
+  /** `"WebClosedError"`. */
   override readonly name = "WebClosedError";
 
   constructor(

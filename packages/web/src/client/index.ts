@@ -1,6 +1,7 @@
 // Browser side of @sunflare/web: what a page needs to join a bus. Also built
 // as the self-contained module the gateway serves at /sunflare-web.js.
 export { connectWeb } from "./connect.js";
+export type { ConnectWebOptions } from "./connect.js";
 export { WebBus } from "./bus.js";
 export type { WebClose } from "./bus.js";
 export { WebSubscriber } from "./subscriber.js";
@@ -9,6 +10,8 @@ export type { WebMessage } from "./message.js";
 export { WebClosedError } from "./errors.js";
 export { CloseCode } from "../wire/close-codes.js";
 export type { CloseCodeValue } from "../wire/close-codes.js";
-export { isSignal, Signal } from "@sunflare/signal";
+// What a page needs besides, so that a plain page imports one module.
+export { EmitError, isSignal, Signal, SignalRegistry, signalsOf } from "@sunflare/signal";
+export type { BusMember, Connection, MemberInfo, SignalMap, SignalOptions } from "@sunflare/signal";
 export { asNDArray, decode, encode, ndarray } from "@sunflare/codec";
 export type { NDArray } from "@sunflare/codec";

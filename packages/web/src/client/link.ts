@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import type { BusLink } from "@sunflare/signal";
 import type { Delivery, Route, WebConnection } from "./connection.js";
 import { matches } from "./connection.js";
 import { rejected } from "./errors.js";
@@ -11,7 +12,7 @@ import { rejected } from "./errors.js";
 type Handler = (topic: string, body: Uint8Array) => void;
 
 /** @internal */
-export class WebLink implements Route {
+export class WebLink implements BusLink, Route {
   readonly #connection: WebConnection;
   /** Subscribed prefixes and their readiness. */
   readonly #prefixes = new Map<string, Promise<void>>();

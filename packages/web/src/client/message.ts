@@ -1,5 +1,5 @@
 /** A message a page receives. Browser-safe. */
-import type { Codec } from "@sunflare/codec";
+import type { WireCodec } from "@sunflare/signal";
 
 /**
  * One message received by a {@link WebSubscriber}: the same shape as a
@@ -25,7 +25,7 @@ export class ReceivedWebMessage implements WebMessage {
     readonly topic: string,
     topicBytes: Uint8Array,
     body: Uint8Array,
-    private readonly codec: Codec,
+    private readonly codec: WireCodec,
   ) {
     this.frames = [topicBytes, body];
   }

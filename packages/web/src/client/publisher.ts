@@ -1,5 +1,5 @@
 /** A page's publisher. Browser-safe. */
-import type { Codec } from "@sunflare/codec";
+import type { WireCodec } from "@sunflare/signal";
 import { isReserved } from "../wire/topics.js";
 import type { WebConnection } from "./connection.js";
 import { rejected } from "./errors.js";
@@ -17,11 +17,11 @@ import { rejected } from "./errors.js";
  */
 export class WebPublisher {
   readonly #connection: WebConnection;
-  readonly #codec: Codec;
+  readonly #codec: WireCodec;
   #closed = false;
 
   /** @internal */
-  constructor(connection: WebConnection, codec: Codec) {
+  constructor(connection: WebConnection, codec: WireCodec) {
     this.#connection = connection;
     this.#codec = codec;
   }

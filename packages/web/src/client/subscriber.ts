@@ -2,8 +2,9 @@
  * A page's subscriber: the messages of its topic prefixes, by `receive()` or
  * `for await`. Browser-safe.
  */
-import type { Codec } from "@sunflare/codec";
+import type { WireCodec } from "@sunflare/signal";
 import type { Delivery, Route, WebConnection } from "./connection.js";
+import { pageMayUse } from "../wire/topics.js";
 import { matches } from "./connection.js";
 import { WebClosedError } from "./errors.js";
 import type { WebMessage } from "./message.js";
@@ -25,20 +26,26 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * for await (const message of frames) draw(asNDArray((message.value as { frame: unknown }).frame));
  * ```
  */
-export class WebSubscriber implements AsyncIterable<WebMessage>, Route {
+export class WebSubscriber implements AsyncIterable<WebMessage> {
   readonly #connection: WebConnection;
-  readonly #codec: Codec;
+  readonly #codec: WireCodec;
   readonly #prefixes: string[] = [];
   readonly #subscribing: Promise<void>[] = [];
   readonly #queue: Delivery[] = [];
   readonly #waiters: { take(delivery: Delivery): void; end(error: WebClosedError): void }[] = [];
   #error: WebClosedError | undefined;
+  /** How the connection hands this subscriber its messages. */
+  readonly #route: Route = {
+    wants: (topic) => this.#prefixes.some((prefix) => matches(prefix, topic)),
+    accept: (delivery) => this.#accept(delivery),
+    onClosed: (error) => this.#onClosed(error),
+  };
 
   /** @internal */
-  constructor(connection: WebConnection, codec: Codec, topics: readonly string[]) {
+  constructor(connection: WebConnection, codec: WireCodec, topics: readonly string[]) {
     this.#connection = connection;
     this.#codec = codec;
-    connection.addRoute(this);
+    connection.addRoute(this.#route);
     for (const topic of topics) this.subscribe(topic);
   }
 
@@ -52,9 +59,15 @@ export class WebSubscriber implements AsyncIterable<WebMessage>, Route {
     return this.#error !== undefined;
   }
 
-  /** Adds a topic prefix. Call {@link ready} again before relying on it. */
+  /**
+   * Adds a topic prefix. Call {@link ready} again before relying on it.
+   * Throws for the bus's reserved topics other than the member protocol's.
+   */
   subscribe(topic: string): void {
     if (this.#error) throw this.#error;
+    if (!pageMayUse(topic)) {
+      throw new Error(`Topic ${JSON.stringify(topic)} is reserved for the bus.`);
+    }
     if (this.#prefixes.includes(topic)) return;
     this.#prefixes.push(topic);
     const subscribing = this.#connection.subscribe(topic);
@@ -99,27 +112,19 @@ export class WebSubscriber implements AsyncIterable<WebMessage>, Route {
   close(): void {
     if (this.#error) return;
     for (const topic of this.#prefixes) this.#connection.unsubscribe(topic);
-    this.#connection.removeRoute(this);
-    this.onClosed(new WebClosedError(1000, "subscriber closed"));
+    this.#connection.removeRoute(this.#route);
+    this.#onClosed(new WebClosedError(1000, "subscriber closed"));
     // Messages never handed out are released, so the gateway's accounting stays right.
     for (const delivery of this.#queue.splice(0)) delivery.taken();
   }
 
-  /** @internal */
-  wants(topic: string): boolean {
-    for (const prefix of this.#prefixes) if (matches(prefix, topic)) return true;
-    return false;
-  }
-
-  /** @internal */
-  accept(delivery: Delivery): void {
+  #accept(delivery: Delivery): void {
     const waiter = this.#waiters.shift();
     if (waiter) waiter.take(delivery);
     else this.#queue.push(delivery);
   }
 
-  /** @internal */
-  onClosed(error: WebClosedError): void {
+  #onClosed(error: WebClosedError): void {
     if (this.#error) return;
     this.#error = error;
     // Messages that arrived before the connection closed are still handed out.

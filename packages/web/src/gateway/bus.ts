@@ -9,8 +9,21 @@ import type {
   SubscriberOptions,
 } from "@sunflare/forwarder";
 
-/** The part of a `VirtualBus` that {@link serveWeb} uses (a `VirtualBus` is one). */
+/**
+ * The part of a `VirtualBus` that {@link serveWeb} uses (a `VirtualBus` is
+ * one). Without `ready` and `address`, pages share the bus's data streams
+ * only: their members find no host to wait for.
+ */
 export interface GatewayBus {
+  /** A publisher on the bus's forwarder (the gateway makes one, shared by its pages). */
   connectPublisher(options?: PublisherOptions): Publisher;
+  /** A subscriber on the bus's forwarder (the gateway makes one per page). */
   connectSubscriber(topics?: string | readonly string[], options?: SubscriberOptions): Subscriber;
+  /** Resolves once the bus can be joined. */
+  ready?(): Promise<void>;
+  /** Where the bus is (reading it opens a host bus to members). */
+  readonly address?: {
+    /** The member id of the bus's host, which pages' members wait for. */
+    readonly host?: string;
+  };
 }

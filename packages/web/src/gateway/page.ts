@@ -5,7 +5,9 @@
  *
  * @internal
  */
+import { decode, encode } from "@sunflare/codec";
 import type { Logger } from "@sunflare/signal";
+import { HELLO_TOPIC, REGISTRY_TOPIC } from "@sunflare/signal";
 import type { Message, Publisher, Subscriber } from "@sunflare/forwarder";
 import type { WebSocket } from "ws";
 import { CloseCode } from "../wire/close-codes.js";
@@ -16,6 +18,8 @@ import { isReserved, pageMayUse } from "../wire/topics.js";
 import type { GatewayBus } from "./bus.js";
 import { Outbox } from "./outbox.js";
 
+/** The bus's heartbeat (`BusMember`'s default): how often the gateway vouches for a silent page. */
+const HEARTBEAT_MS = 1000;
 /** Publishes awaited at once beyond which the page's socket stops being read. */
 const MAX_PENDING_SENDS = 256;
 const EMPTY = new Uint8Array(0);
@@ -37,6 +41,11 @@ export class PageRelay {
   readonly #options: PageOptions;
   readonly #outbox: Outbox;
   #subscriber: Subscriber | undefined;
+  /** The member id the page said hello with, until it says it is leaving. */
+  #member: string | undefined;
+  /** The page member's latest registry message, and when the page last sent one. */
+  #registry: { body: Uint8Array; at: number } | undefined;
+  #vouching: ReturnType<typeof setInterval> | undefined;
   #pendingSends = 0;
   #paused = false;
   #closed = false;
@@ -79,9 +88,48 @@ export class PageRelay {
   }
 
   #release(): void {
+    if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#vouching);
     this.#subscriber?.close();
+    if (this.#member !== undefined) {
+      // A closed tab says nothing: leave on its behalf, so the bus need not wait for three silent heartbeats.
+      const leaving = { member: this.#member, owners: {}, leaving: true };
+      this.#publisher.sendFrames([REGISTRY_TOPIC, encode(leaving)]).catch(() => undefined);
+    }
   }
+
+  /** Follows the page's member: its id from its hello, and whether it left. */
+  #watchMember(topic: string, body: Uint8Array): void {
+    if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC) return;
+    try {
+      const message = decode<{ member?: unknown; leaving?: unknown }>(body);
+      if (typeof message.member !== "string") return;
+      if (topic === HELLO_TOPIC) {
+        this.#member = message.member;
+        this.#vouching ??= setInterval(this.#vouch, HEARTBEAT_MS);
+        this.#vouching.unref();
+      } else if (message.member === this.#member) {
+        if (message.leaving === true) this.#member = this.#registry = undefined;
+        else this.#registry = { body, at: Date.now() };
+      }
+    } catch {
+      // Not ours to judge: the members that read it report malformed messages.
+    }
+  }
+
+  /**
+   * Heartbeats for the page while its socket is open: a browser slows the
+   * timers of a hidden tab (to one a minute after a while) and a busy page
+   * skips beats, yet its connection says it is alive. Repeats the page's own
+   * latest registry message when the page has been silent for a beat; its
+   * closing is announced at once (see {@link #release}).
+   */
+  readonly #vouch = (): void => {
+    const registry = this.#registry;
+    if (this.#closed || registry === undefined || Date.now() - registry.at < HEARTBEAT_MS) return;
+    this.#publisher.sendFrames([REGISTRY_TOPIC, registry.body]).catch(() => undefined);
+  };
 
   #write(frame: Uint8Array): number {
     this.#socket.send(frame);
@@ -122,6 +170,7 @@ export class PageRelay {
 
   #publish(frame: Frame): void {
     if (!this.#allowed(frame.topic)) return;
+    this.#watchMember(frame.topic, frame.payload);
     // The topic and body are views of the received frame: nothing is copied or re-encoded.
     const sending = this.#publisher.sendFrames([frame.topicBytes, frame.payload]);
     if (++this.#pendingSends >= MAX_PENDING_SENDS && !this.#paused) {

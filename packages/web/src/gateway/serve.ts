@@ -43,7 +43,7 @@ export interface WebOptions {
   origins?: readonly string[];
   /**
    * Bytes on their way to a page (sent, not yet taken by its code) beyond
-   * which the page gets only the newest message per data topic (default 4 MiB).
+   * which the page gets only the newest message per data topic (default 1 MiB).
    */
   window?: number;
   /**
@@ -80,6 +80,9 @@ export interface WebGateway {
  */
 export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promise<WebGateway> {
   const logger = options.logger ?? defaultLogger;
+  // Reading the address also opens a host bus to members (pages among them).
+  await bus.ready?.();
+  const busHost = bus.address?.host;
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? newToken();
   const root = options.root === undefined ? undefined : resolve(options.root);
@@ -137,7 +140,7 @@ export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promi
     sockets.handleUpgrade(request, socket, head, (webSocket: WebSocket) => {
       publisher ??= bus.connectPublisher();
       const page = new PageRelay(webSocket, bus, publisher, {
-        window: options.window ?? 4 * 1024 * 1024,
+        window: options.window ?? 1024 * 1024,
         maxBacklog: options.maxBacklog ?? 16 * 1024 * 1024,
         logger,
         label: `page ${nextPage++} (${request.socket.remoteAddress})`,
@@ -145,6 +148,7 @@ export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promi
       pages.add(page);
       webSocket.on("close", () => pages.delete(page));
       const welcome: Welcome = { protocol: 1, maxMessageSize };
+      if (busHost !== undefined) welcome.host = busHost;
       webSocket.send(encodeFrame(Op.welcome, "", jsonPayload(welcome)));
     });
   });

@@ -35,6 +35,8 @@ export interface Welcome {
   protocol: 1;
   /** Largest frame the gateway accepts from the page, in bytes. */
   maxMessageSize: number;
+  /** Member id of the bus's host, when the gateway's bus has one: the page's member waits to hear from it. */
+  host?: string;
 }
 
 /** A decoded frame: views into the received bytes, nothing copied. */
