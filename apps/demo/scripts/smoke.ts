@@ -1,7 +1,8 @@
 /**
  * Smoke test of the demo: a short session for each viewer placement, run as
  * a child process with `--json`. Checks that every frame sent was received,
- * none lost, and that the saved PNG decodes at the frame size.
+ * none lost, and that the saved PNG decodes at the frame size. Then `--web`
+ * in a real browser (see web-smoke.ts).
  *
  *   pnpm --filter @sunflare/demo smoke
  */
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PNG } from "pngjs";
+import { webSmoke } from "./web-smoke.js";
 
 const run = promisify(execFile);
 const demo = new URL("../src/main.ts", import.meta.url).pathname;
@@ -65,6 +67,12 @@ try {
         `FAIL viewer=${placement}: ${detail.message}${detail.stderr ? `\n${detail.stderr}` : ""}`,
       );
     }
+  }
+  try {
+    console.log(`ok   --web: ${await webSmoke()}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL --web: ${(error as Error).message}`);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -16,13 +16,15 @@ describe("parseOptions", () => {
       pngDepth: 8,
       json: false,
       plain: false,
+      web: false,
+      port: 0,
       help: false,
     });
   });
 
   it("reads every option, and ignores the -- that pnpm passes through", () => {
     const options = parseOptions(
-      "-- --size 640x480 --tiles 3x1 --frames 5 --fps 60 --exposure 5 --transport tcp --viewer process --out /tmp/x --png-depth 16 --json --plain".split(
+      "-- --size 640x480 --tiles 3x1 --frames 5 --fps 60 --exposure 5 --transport tcp --viewer process --out /tmp/x --png-depth 16 --json --plain --web --port 8080".split(
         " ",
       ),
     );
@@ -40,6 +42,8 @@ describe("parseOptions", () => {
       pngDepth: 16,
       json: true,
       plain: true,
+      web: true,
+      port: 8080,
     });
   });
 
@@ -51,6 +55,7 @@ describe("parseOptions", () => {
     [["--size", "0x5"], '--size must be a positive integer, got "0"'],
     [["--size", "1x2x3"], "--size must look like 512x384"],
     [["--frames", "2.5"], "--frames must be a positive integer"],
+    [["--port", "70000"], "--port must be a port number"],
     [["--fps", "fast"], "--fps must be a positive number"],
     [["--transport", "udp"], "--transport must be one of inproc, ipc, tcp"],
     [["--viewer", "gpu"], "--viewer must be one of main, worker, process"],
@@ -73,6 +78,8 @@ describe("parseOptions", () => {
       "--png-depth",
       "--json",
       "--plain",
+      "--web",
+      "--port",
       "--help",
     ]) {
       expect(HELP).toContain(option);

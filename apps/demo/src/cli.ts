@@ -21,6 +21,10 @@ export interface DemoOptions {
   pngDepth: 8 | 16;
   json: boolean;
   plain: boolean;
+  /** Serve a live view to a browser instead of the terminal viewer, until Ctrl-C or Stop. */
+  web: boolean;
+  /** Gateway port for `--web` (0: a free one). */
+  port: number;
   help: boolean;
 }
 
@@ -36,6 +40,8 @@ const OPTIONS = {
   "png-depth": { type: "string", default: "8" },
   json: { type: "boolean", default: false },
   plain: { type: "boolean", default: false },
+  web: { type: "boolean", default: false },
+  port: { type: "string", default: "0" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -59,6 +65,11 @@ Options:
   --json              print a machine-readable summary instead of the display
   --plain             progress as lines, no cursor movement (automatic when
                       stdout is not a terminal)
+  --web               serve a live view to a browser: it shows the frames and
+                      drives the camera and stage by signals; runs until
+                      Ctrl-C or the page's Stop (ignores --tiles, --frames,
+                      --viewer, --transport)
+  --port N            port of the --web page (0: a free one)              [0]
   -h, --help          show this help
 `;
 
@@ -87,6 +98,8 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
     pngDepth: Number(oneOf("--png-depth", values["png-depth"], ["8", "16"] as const)) as 8 | 16,
     json: values.json,
     plain: values.plain,
+    web: values.web,
+    port: port(values.port),
     help: values.help,
   };
 }
@@ -99,6 +112,13 @@ function integer(name: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1)
     fail(`${name} must be a positive integer, got "${text}"`);
+  return value;
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    fail(`--port must be a port number (0 for any), got "${text}"`);
   return value;
 }
 

@@ -11,12 +11,14 @@ import { AcquisitionController } from "./plugins/controller.js";
 import { Stage } from "./plugins/stage.js";
 import { Viewer, type ViewerOptions } from "./plugins/viewer.js";
 import { RemoteViewer } from "./placement/remote-viewer.js";
+import { startWebSession } from "./web/session.js";
 import { detectPalette } from "./view/preview.js";
 
 /** Micrometres of sample per camera pixel. */
 const PIXEL_SIZE = 0.5;
 
 async function main(options: DemoOptions): Promise<number> {
+  if (options.web) return web(options);
   let { transport } = options;
   if (options.viewer === "process" && transport === "inproc") {
     // inproc endpoints live in one process; another process needs a socket.
@@ -90,6 +92,30 @@ async function main(options: DemoOptions): Promise<number> {
       console.log(JSON.stringify(summary, null, 2));
     }
     return 0;
+  } finally {
+    await session.shutdown();
+  }
+}
+
+/** `--web`: serves the live view until Ctrl-C or the page's Stop. */
+async function web(options: DemoOptions): Promise<number> {
+  const session = await startWebSession({
+    width: options.width,
+    height: options.height,
+    fps: options.fps,
+    exposureMs: options.exposureMs,
+    pixelSize: PIXEL_SIZE,
+    web: { port: options.port },
+  });
+  try {
+    console.log(`Live view: ${session.url}`);
+    console.log("Open it in a browser; press Start there. Ctrl-C or Stop ends the session.");
+    await Promise.race([session.stopped, stopped]);
+    console.log("Stopped from the page.");
+    return 0;
+  } catch (error) {
+    if (error instanceof Interrupted) return 0;
+    throw error;
   } finally {
     await session.shutdown();
   }

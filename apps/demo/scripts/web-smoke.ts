@@ -1,0 +1,54 @@
+/**
+ * Smoke test of `--web`: runs the demo as a child process, opens the URL it
+ * prints in Debian's Chromium (playwright-core, never a downloaded browser),
+ * presses Start, waits for drawn frames, saves a screenshot to
+ * apps/demo/out/web.png, presses Stop and expects the demo to exit 0.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdir } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const demo = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const screenshot = fileURLToPath(new URL("../out/web.png", import.meta.url));
+
+/** Runs the check; resolves with a one-line report. */
+export async function webSmoke(): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@sunflare/source", "--import", import.meta.resolve("tsx"), demo, "--web"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = once(child, "exit");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+  try {
+    let url: string | undefined;
+    for await (const line of createInterface({ input: child.stdout })) {
+      url = /^Live view: (\S+)/.exec(line)?.[1];
+      if (url) break;
+    }
+    if (!url) throw new Error("the demo printed no URL");
+    const page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready]");
+    await page.click("#start");
+    await page.waitForFunction(() => Number(document.getElementById("frames")?.textContent) >= 60);
+    const stats = await page.evaluate(() =>
+      ["fps", "latency", "lost"].map((id) => document.getElementById(id)?.textContent),
+    );
+    await mkdir(fileURLToPath(new URL("../out/", import.meta.url)), { recursive: true });
+    await page.screenshot({ path: screenshot });
+    await page.click("#stop");
+    const [code] = (await exited) as [number | null];
+    if (code !== 0) throw new Error(`the demo exited with ${code} after Stop`);
+    return `${stats[0]} fps, latency ${stats[1]}, ${stats[2]} lost; screenshot ${screenshot}`;
+  } finally {
+    child.kill();
+    await browser.close();
+  }
+}
