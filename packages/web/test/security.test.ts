@@ -171,3 +171,45 @@ test("each gateway makes its own random token, and a given one is used as is", a
   await Promise.all([a.close(), b.close(), c.close()]);
   await bus.shutdown();
 });
+
+test("a page speaks as its own member only: a registry in another member's name closes it", async () => {
+  const setup = await served();
+  const left: string[] = [];
+  setup.bus.membership.on("left", (info) => left.push(info.member));
+  const page = await openPage(browser, setup.gateway.url);
+  const closed = await page.evaluate(
+    ({ url, host }) =>
+      new Promise<string>((resolve) => {
+        const { encode } = window.sunflare;
+        const frame = (topic: string, body: Uint8Array) => {
+          const name = new TextEncoder().encode(topic);
+          const bytes = new Uint8Array(3 + name.length + body.length);
+          bytes.set([1, 0, name.length], 0);
+          bytes.set(name, 3);
+          bytes.set(body, 3 + name.length);
+          return bytes;
+        };
+        const socket = new WebSocket(url);
+        socket.binaryType = "arraybuffer";
+        socket.onopen = () => {
+          socket.send(frame("\u0000sunflare/hello", encode({ member: "page-1" })));
+          // Forged: the host leaving, which would make every member close.
+          socket.send(
+            frame("\u0000sunflare/registry", encode({ member: host, owners: {}, leaving: true })),
+          );
+        };
+        socket.onclose = (event) => resolve(`${event.code}`);
+      }),
+    { url: socketUrlOf(setup.gateway.url), host: setup.bus.member },
+  );
+  expect(closed).toBe(String(CloseCode.reserved));
+  expect(setup.logger.warnings.join("\n")).toMatch(/speaks as the member of its hello only/);
+  expect(setup.bus.isShutdown).toBe(false);
+  // The page's own hello went through, and the gateway said it left; nobody else did.
+  await new Promise<void>((resolve) =>
+    left.length > 0 ? resolve() : setup.bus.membership.once("left", () => resolve()),
+  );
+  expect(left).toEqual(["page-1"]);
+  await page.close();
+  await setup.close();
+});

@@ -41,6 +41,8 @@ export class PageRelay {
   readonly #options: PageOptions;
   readonly #outbox: Outbox;
   #subscriber: Subscriber | undefined;
+  /** The member id of the page's first hello: the only one it may speak as. */
+  #speaksAs: string | undefined;
   /** The member id the page said hello with, until it says it is leaving. */
   #member: string | undefined;
   /** The page member's latest registry message, and when the page last sent one. */
@@ -99,23 +101,41 @@ export class PageRelay {
     }
   }
 
-  /** Follows the page's member: its id from its hello, and whether it left. */
-  #watchMember(topic: string, body: Uint8Array): void {
-    if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC) return;
+  /**
+   * Follows the page's member (its id from its hello, and whether it left),
+   * and holds it to that id: a page speaks for itself only, so it cannot
+   * say hello, announce a registry or leave in another member's name (the
+   * host's, say, which would make every member close). Returns whether the
+   * message may go to the bus; closes the page otherwise.
+   */
+  #checkMember(topic: string, body: Uint8Array): boolean {
+    if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC) return true;
+    let message: { member?: unknown; leaving?: unknown };
     try {
-      const message = decode<{ member?: unknown; leaving?: unknown }>(body);
-      if (typeof message.member !== "string") return;
-      if (topic === HELLO_TOPIC) {
-        this.#member = message.member;
-        this.#vouching ??= setInterval(this.#vouch, HEARTBEAT_MS);
-        this.#vouching.unref();
-      } else if (message.member === this.#member) {
-        if (message.leaving === true) this.#member = this.#registry = undefined;
-        else this.#registry = { body, at: Date.now() };
-      }
+      message = decode<{ member?: unknown; leaving?: unknown }>(body);
     } catch {
-      // Not ours to judge: the members that read it report malformed messages.
+      message = {};
     }
+    const member = message.member;
+    const speaksAs = this.#speaksAs ?? (topic === HELLO_TOPIC ? member : undefined);
+    if (typeof member !== "string" || member !== speaksAs) {
+      this.close(
+        CloseCode.reserved,
+        `a page speaks as the member of its hello only (got ${JSON.stringify(topic)} for ${JSON.stringify(member)})`,
+      );
+      return false;
+    }
+    this.#speaksAs = member;
+    if (topic === HELLO_TOPIC) {
+      this.#member = member;
+      this.#vouching ??= setInterval(this.#vouch, HEARTBEAT_MS);
+      this.#vouching.unref();
+    } else if (message.leaving === true) {
+      this.#member = this.#registry = undefined;
+    } else {
+      this.#registry = { body, at: Date.now() };
+    }
+    return true;
   }
 
   /**
@@ -169,8 +189,7 @@ export class PageRelay {
   }
 
   #publish(frame: Frame): void {
-    if (!this.#allowed(frame.topic)) return;
-    this.#watchMember(frame.topic, frame.payload);
+    if (!this.#allowed(frame.topic) || !this.#checkMember(frame.topic, frame.payload)) return;
     // The topic and body are views of the received frame: nothing is copied or re-encoded.
     const sending = this.#publisher.sendFrames([frame.topicBytes, frame.payload]);
     if (++this.#pendingSends >= MAX_PENDING_SENDS && !this.#paused) {
