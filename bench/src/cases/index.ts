@@ -3,6 +3,7 @@ import { fanout } from "./fanout.js";
 import { frames } from "./frames.js";
 import { latencyCase } from "./latency.js";
 import { memory } from "./memory.js";
+import { remoteSignals } from "./remote-signals.js";
 import { signals } from "./signals.js";
 import { smallMessages } from "./small.js";
 
@@ -33,5 +34,14 @@ async function codecCases(): Promise<BenchCase[]> {
 
 /** Every case, in the order they run. */
 export async function allCases(): Promise<BenchCase[]> {
-  return [smallMessages, frames, latencyCase, fanout, signals, ...(await codecCases()), memory];
+  return [
+    smallMessages,
+    frames,
+    latencyCase,
+    fanout,
+    signals,
+    remoteSignals,
+    ...(await codecCases()),
+    memory,
+  ];
 }

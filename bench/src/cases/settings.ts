@@ -17,6 +17,11 @@ export interface Settings {
     readonly subscribers: readonly number[];
   };
   readonly signals: { readonly emits: number; readonly rounds: number };
+  readonly remoteSignals: {
+    readonly count: number;
+    readonly rounds: number;
+    readonly latency: { readonly count: number; readonly rate: number };
+  };
   readonly memory: { readonly peers: number; readonly messages: number; readonly warmup: number };
 }
 
@@ -27,6 +32,7 @@ const full: Settings = {
   latency: { count: 5_000, warmup: 500, rate: 1_000 },
   fanout: { count: 30_000, warmup: 3_000, rounds: 3, subscribers: [1, 4, 16] },
   signals: { emits: 10_000_000, rounds: 5 },
+  remoteSignals: { count: 200_000, rounds: 3, latency: { count: 3_000, rate: 1_000 } },
   // A fast stream grows V8's young generation to its full size within its
   // first few hundred thousand messages: the warm-up covers that one-time
   // growth, so that the measured window shows what the stream keeps.
@@ -40,6 +46,7 @@ const quick: Settings = {
   latency: { count: 500, warmup: 100, rate: 1_000 },
   fanout: { count: 2_000, warmup: 200, rounds: 1, subscribers: [1, 4, 16] },
   signals: { emits: 200_000, rounds: 2 },
+  remoteSignals: { count: 20_000, rounds: 1, latency: { count: 300, rate: 1_000 } },
   memory: { peers: 64, messages: 50_000, warmup: 10_000 },
 };
 

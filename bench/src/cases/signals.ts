@@ -3,7 +3,7 @@ import { EventEmitter as NodeEventEmitter } from "node:events";
 import { EventEmitter as EventEmitter3 } from "eventemitter3";
 
 import type { BenchCase, BenchRow } from "../case.js";
-import { loadSignal } from "../bus/load.js";
+import { loadSignal, loadVirtual } from "../bus/load.js";
 import { compared } from "../util/compare.js";
 import { median } from "../util/stats.js";
 import { collectGarbage, now } from "../util/timing.js";
@@ -38,6 +38,16 @@ export const signals: BenchCase = {
     const settings = settingsOf("signals", context.quick);
     const loaded = await loadSignal();
     if (typeof loaded === "string") context.note(loaded);
+    const virtual = await loadVirtual();
+    if (typeof virtual === "string") context.note(virtual);
+    // A signal registered on a bus with another member that does not listen
+    // to it: what every emission pays for the bus (target: nothing).
+    const host = typeof virtual === "string" ? undefined : new virtual.VirtualBus();
+    await host?.ready();
+    const member =
+      host === undefined || typeof virtual === "string"
+        ? undefined
+        : await virtual.VirtualBus.join(host.address);
     const rows: BenchRow[] = [];
 
     for (const slotCount of [1, 8]) {
@@ -64,6 +74,14 @@ export const signals: BenchCase = {
         for (const slot of slots) signal.connect(slot);
         loops["sunflare Signal"] = (emits) => {
           for (let i = 0; i < emits; i++) signal.emit(i);
+        };
+      }
+      if (host !== undefined && typeof virtual !== "string") {
+        const owner = { sigValue: new virtual.Signal<[number]>() };
+        for (const slot of slots) owner.sigValue.connect(slot);
+        host.registerSignals(owner, { name: `Bench${slotCount}` });
+        loops["registered, no remote listener"] = (emits) => {
+          for (let i = 0; i < emits; i++) owner.sigValue.emit(i);
         };
       }
 
@@ -94,8 +112,13 @@ export const signals: BenchCase = {
       if (typeof loaded !== "string") {
         const ours = row("sunflare Signal");
         rows.push(compared(ours, ee3Row, { min: 0.7 }), compared(ours, nodeRow, { min: 1 }));
+        if (host !== undefined) {
+          rows.push(compared(row("registered, no remote listener"), ours, { min: 0.9 }));
+        }
       }
     }
+    await member?.shutdown();
+    await host?.shutdown();
     if (Number.isNaN(sink)) context.note("signals: the slots' sink is NaN");
     return rows;
   },
