@@ -152,7 +152,7 @@ export class VirtualBus implements AsyncDisposable {
   }
 
   /**
-   * Makes a member of the bus at `address` (a host's {@link address}): in a
+   * Makes a member of the bus at `address` (a host's `bus.address`): in a
    * worker thread, a child process, or on another machine. Resolves once
    * the host answered, so the host's registry is known; rejects when the
    * host does not answer within `missedHeartbeats` heartbeats.
