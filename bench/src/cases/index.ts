@@ -6,6 +6,7 @@ import { memory } from "./memory.js";
 import { remoteSignals } from "./remote-signals.js";
 import { signals } from "./signals.js";
 import { smallMessages } from "./small.js";
+import { web } from "./web.js";
 
 /** Whether `value` has the shape of a {@link BenchCase}. */
 function isBenchCase(value: unknown): value is BenchCase {
@@ -43,5 +44,6 @@ export async function allCases(): Promise<BenchCase[]> {
     remoteSignals,
     ...(await codecCases()),
     memory,
+    web,
   ];
 }

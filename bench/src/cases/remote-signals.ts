@@ -17,7 +17,7 @@ import { compared } from "../util/compare.js";
 import { median, quantile } from "../util/stats.js";
 import { settingsOf } from "./settings.js";
 
-const label = "7 remote signals main -> worker";
+const label = "9 remote signals main -> worker";
 const topic = "bench/remote";
 const CHUNK = 1000;
 
@@ -159,7 +159,7 @@ async function measure(
 }
 
 /**
- * Case 7: remote emission throughput and latency, main thread to a worker
+ * Case 9: remote emission throughput and latency, main thread to a worker
  * thread, against the data path between the same threads.
  */
 export const remoteSignals: BenchCase = {

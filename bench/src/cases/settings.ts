@@ -23,6 +23,7 @@ export interface Settings {
     readonly latency: { readonly count: number; readonly rate: number };
   };
   readonly memory: { readonly peers: number; readonly messages: number; readonly warmup: number };
+  readonly web: { readonly frames: number; readonly seconds: number };
 }
 
 /** A full run: each case takes seconds. */
@@ -37,6 +38,7 @@ const full: Settings = {
   // first few hundred thousand messages: the warm-up covers that one-time
   // growth, so that the measured window shows what the stream keeps.
   memory: { peers: 64, messages: 1_000_000, warmup: 500_000 },
+  web: { frames: 30, seconds: 5 },
 };
 
 /** `--quick`: a smoke run, each case a fraction of a second. */
@@ -48,6 +50,7 @@ const quick: Settings = {
   signals: { emits: 200_000, rounds: 2 },
   remoteSignals: { count: 20_000, rounds: 1, latency: { count: 300, rate: 1_000 } },
   memory: { peers: 64, messages: 50_000, warmup: 10_000 },
+  web: { frames: 30, seconds: 1 },
 };
 
 /** The settings of case `name` for this run. */
