@@ -46,6 +46,8 @@ export interface JoinOptions {
   heartbeatMs?: number;
   /** Heartbeats a member may miss before it counts as gone (default 3). */
   missedHeartbeats?: number;
+  /** Milliseconds to wait for the host's answer before `join` rejects (default 10,000). */
+  joinTimeoutMs?: number;
 }
 
 /** One connection made through a bus, as {@link VirtualBus.wiring} lists it. */
@@ -81,7 +83,7 @@ export interface VirtualBusOptions {
   /** Heartbeats a member may miss before it counts as gone (default 3). */
   missedHeartbeats?: number;
   /** @internal set by {@link VirtualBus.join} */
-  [joining]?: BusAddress;
+  [joining]?: { address: BusAddress; timeoutMs: number | undefined };
 }
 
 /**
@@ -126,7 +128,7 @@ export class VirtualBus implements AsyncDisposable {
     this.#logger = options.logger ?? defaultLogger;
     this.registry = new SignalRegistry({ logger: this.#logger });
     this.codec = new Codec(options.codec);
-    this.#joined = options[joining];
+    this.#joined = options[joining]?.address;
     this.#forwarder =
       this.#joined === undefined
         ? new Forwarder({ logger: this.#logger, ...options.forwarder })
@@ -143,6 +145,7 @@ export class VirtualBus implements AsyncDisposable {
       host: this.#joined === undefined ? true : this.#joined.host,
       heartbeatMs: options.heartbeatMs,
       missedHeartbeats: options.missedHeartbeats,
+      joinTimeoutMs: options[joining]?.timeoutMs,
       logger: this.#logger,
     });
     this.membership.on("closed", (reason) => {
@@ -155,7 +158,7 @@ export class VirtualBus implements AsyncDisposable {
    * Makes a member of the bus at `address` (a host's `bus.address`): in a
    * worker thread, a child process, or on another machine. Resolves once
    * the host answered, so the host's registry is known; rejects when the
-   * host does not answer within `missedHeartbeats` heartbeats.
+   * host does not answer within `joinTimeoutMs` (default 10 s).
    *
    * @example
    * ```ts
@@ -166,7 +169,10 @@ export class VirtualBus implements AsyncDisposable {
    */
   static async join(address: BusAddress, options: JoinOptions = {}): Promise<VirtualBus> {
     checkAddress(address);
-    const bus = new VirtualBus({ ...options, [joining]: address });
+    const bus = new VirtualBus({
+      ...options,
+      [joining]: { address, timeoutMs: options.joinTimeoutMs },
+    });
     await bus.ready();
     return bus;
   }

@@ -32,7 +32,7 @@ if (python === undefined) {
   });
 } else {
   test(`a pyzmq peer (${python}) owns a signal a plugin connects to, and receives an emission`, async () => {
-    const heartbeatMs = 100;
+    const heartbeatMs = 250;
     const bus = new VirtualBus({ heartbeatMs, forwarder: { transport: "tcp" } });
     try {
       await bus.ready();

@@ -44,6 +44,13 @@ export interface BusMemberOptions {
   heartbeatMs?: number;
   /** Heartbeats a member may miss before it counts as gone (default 3). */
   missedHeartbeats?: number;
+  /**
+   * With `host` set to the host's id: milliseconds {@link BusMember.start}
+   * waits for the host's answer before it gives up (default 10,000). Longer
+   * than a heartbeat's silence: joining includes connecting and, in a new
+   * thread or process, the first turns of a busy machine.
+   */
+  joinTimeoutMs?: number;
   /** Where problems are reported (default: console, warnings and errors). */
   logger?: Logger;
 }
@@ -127,6 +134,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   readonly #host: true | string | undefined;
   readonly #heartbeatMs: number;
   readonly #silentMs: number;
+  readonly #joinTimeoutMs: number;
   #state: State = "new";
   readonly #remotes = new Map<string, Remote>();
   /** Local owners: signals by name, by registry name. */
@@ -165,6 +173,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       throw new RangeError("heartbeatMs must be positive and missedHeartbeats at least 1.");
     }
     this.#silentMs = this.#heartbeatMs * missed;
+    this.#joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
   }
 
   /** Whether this member is running (started and not closed). */
@@ -177,7 +186,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
    * this registry, and starts the heartbeat. With `host` set to the host's
    * id, resolves once the host answered (its registry is known here), and
    * rejects (closing this member) when it does not answer within
-   * `missedHeartbeats` heartbeats.
+   * `joinTimeoutMs`.
    */
   async start(): Promise<void> {
     if (this.#state !== "new") throw new Error("A BusMember starts once.");
@@ -195,10 +204,10 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
         setTimeout(() => {
           reject(
             new Error(
-              `The bus host (${String(this.#host)}) did not answer within ${this.#silentMs} ms; is it running, is the address right (and its curveServerKey, for a forwarder with CURVE)?`,
+              `The bus host (${String(this.#host)}) did not answer within ${this.#joinTimeoutMs} ms; is it running, is the address right (and its curveServerKey, for a forwarder with CURVE)?`,
             ),
           );
-        }, this.#silentMs),
+        }, this.#joinTimeoutMs),
       );
     });
     const joined = this.#join().then(() => heard);
