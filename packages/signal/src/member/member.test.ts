@@ -16,10 +16,23 @@ const codec: WireCodec = {
 /** A hub that delivers every message to each link subscribed to a prefix of its topic, a task later. */
 class Hub {
   readonly links = new Set<LoopLink>();
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
   publish(topic: string, body: Uint8Array): void {
     for (const link of this.links) {
-      if ([...link.topics].some((prefix) => topic.startsWith(prefix))) link.deliver(topic, body);
+      if ([...link.topics].some((prefix) => topic.startsWith(prefix))) {
+        this.#inFlight++;
+        setTimeout(() => {
+          link.deliver(topic, body);
+          if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+        }, 0);
+      }
     }
+  }
+  /** Resolves once every message published so far, and all they caused, has been delivered. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 }
 
@@ -44,7 +57,7 @@ class LoopLink implements BusLink {
     this.#handler = handler;
   }
   deliver(topic: string, body: Uint8Array): void {
-    setTimeout(() => this.#handler?.(topic, body), 0);
+    this.#handler?.(topic, body);
   }
   close(): void {
     this.hub.links.delete(this);
@@ -124,8 +137,8 @@ test("an owner publishes only while another member listens", async () => {
   watcher.listen((topic) => sent.push(topic));
   await watcher.subscribe("\0sunflare/signal/");
   stage.sigMoved.emit(1);
-  // Let everything in flight arrive: the heartbeat is 1 s away.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Everything in flight has arrived (the heartbeat is 1 s away).
+  await hub.idle();
   expect(sent).toEqual([]);
   await host.close();
   await other.close();
