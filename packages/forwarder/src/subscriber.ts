@@ -35,6 +35,13 @@ export interface SubscriberOptions {
   /** Closes the subscriber when aborted. */
   signal?: AbortSignal;
   /**
+   * Whether `Publisher.subscribers` and `Publisher.waitForSubscribers` count
+   * this subscriber (default `true`). The bus's own subscribers (a bus
+   * member's protocol traffic) are not counted, so that a publisher waiting
+   * for an audience of its data waits for one.
+   */
+  counted?: boolean;
+  /**
    * Messages this subscriber queues while it is busy, beyond those the
    * forwarder queues for it (default 10,000). When both queues are full the
    * newest messages for this subscriber are dropped. See the package README,
@@ -127,6 +134,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   /** Presence generations below this one are unsubscribed. */
   #retired = 0;
   #stale = false;
+  readonly #counted: boolean;
   #closed = false;
   #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => this.close();
@@ -140,6 +148,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#codec = options.codec;
     this.#logger = options.logger ?? defaultLogger;
     this.#consume = options.consume;
+    this.#counted = options.counted ?? true;
     const topics = options.topics ?? "";
     for (const topic of typeof topics === "string" ? [topics] : topics) this.#addTopic(topic);
     if (this.#topics.length === 0) this.#topics.push("");
@@ -176,7 +185,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
       // the subscriptions in order on the wire: the presence topic is last,
       // so whoever sees it has seen the topics too.
       for (const topic of this.#topics) this.#source.subscribe(topic);
-      this.#source.subscribe(presenceTopic(this.#id, this.#generation));
+      this.#source.subscribe(presenceTopic(this.#id, this.#generation, this.#counted));
       this.#isConnected = true;
       return info;
     });
@@ -235,16 +244,20 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     const { address, addresses, curve } = await this.#whileOpen(this.#connected);
     if (this.#stale) {
       this.#stale = false;
-      this.#source.subscribe(presenceTopic(this.#id, ++this.#generation));
+      this.#source.subscribe(presenceTopic(this.#id, ++this.#generation, this.#counted));
     }
     const generation = this.#generation;
     const publishAddress = addresses?.publishAddress ?? localPublishAddress(address);
     if (publishAddress !== undefined) {
-      await this.#witnessed(publishAddress, presenceTopic(this.#id, generation), curve);
+      await this.#witnessed(
+        publishAddress,
+        presenceTopic(this.#id, generation, this.#counted),
+        curve,
+      );
     }
     // Older presence topics are covered by the newest one.
     for (; this.#retired < generation && !this.#closed; this.#retired++) {
-      this.#source.unsubscribe(presenceTopic(this.#id, this.#retired));
+      this.#source.unsubscribe(presenceTopic(this.#id, this.#retired, this.#counted));
     }
   }
 

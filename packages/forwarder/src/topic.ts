@@ -40,15 +40,19 @@ export const SYNC_TOPIC = `${RESERVED_PREFIX}forwarder`;
 /** @internal */
 export const PRESENCE_PREFIX = `${RESERVED_PREFIX}subscriber/`;
 
+/** Presence of a subscriber that publishers do not count (`counted: false`). @internal */
+export const UNCOUNTED_PRESENCE_PREFIX = `${RESERVED_PREFIX}uncounted/`;
+
 /**
  * The presence subscription of one subscriber: `<id>/<generation>`. A new
  * generation is used whenever the subscriber's topics changed, so that seeing
- * it proves the new topics arrived too.
+ * it proves the new topics arrived too. Publishers count the subscribers
+ * whose presence is under {@link PRESENCE_PREFIX}.
  *
  * @internal
  */
-export function presenceTopic(id: string, generation: number): string {
-  return `${PRESENCE_PREFIX}${id}/${generation}`;
+export function presenceTopic(id: string, generation: number, counted = true): string {
+  return `${counted ? PRESENCE_PREFIX : UNCOUNTED_PRESENCE_PREFIX}${id}/${generation}`;
 }
 
 /**

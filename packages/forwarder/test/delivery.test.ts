@@ -184,6 +184,20 @@ test("publisher.waitForSubscribers waits for subscribers to be ready", async () 
   await expect(never).rejects.toThrow("gave up");
 });
 
+test("a subscriber with counted: false is ready and receives, but publishers do not count it", async () => {
+  const publisher = open(new Publisher(forwarder));
+  const uncounted = open(new Subscriber(forwarder, { topics: "w", counted: false }));
+  await uncounted.ready();
+  const counted = open(new Subscriber(forwarder, { topics: "w" }));
+  await counted.ready();
+  // Reads every notice queued so far: both subscribers' presence is among them.
+  await publisher.waitForSubscribers(1);
+  expect(publisher.subscribers).toBe(1);
+  await publisher.send("w", "both");
+  expect((await uncounted.receive()).value).toBe("both");
+  expect((await counted.receive()).value).toBe("both");
+});
+
 test("stop() is idempotent and start() after stop() rejects", async () => {
   const local = new Forwarder();
   await local.start();

@@ -83,6 +83,8 @@ export class ZmqLink implements BusLink {
         topics: topic,
         curve: this.#curve(),
         logger: this.#options.logger,
+        // Protocol traffic is no audience for a plugin's data.
+        counted: false,
         consume: (message) => {
           const { frames } = message;
           // Only [topic, body] messages are protocol messages, and the copied form above.

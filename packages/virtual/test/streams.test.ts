@@ -106,3 +106,20 @@ test("a script that creates a bus, uses it and calls shutdown() exits by itself 
   expect(performance.now() - shutdownAt).toBeLessThan(2000);
   expect(output).toContain("received 42");
 });
+
+test("the members' protocol subscribers are no audience for a publisher's data", async () => {
+  await bus.ready();
+  const member = await VirtualBus.join(bus.address);
+  try {
+    const publisher = bus.connectPublisher();
+    // Reads every subscription notice queued so far: the host's and the member's included.
+    await publisher.waitForSubscribers(0);
+    expect(publisher.subscribers).toBe(0);
+    const subscriber = member.connectSubscriber("data");
+    await subscriber.ready();
+    await publisher.waitForSubscribers(1);
+    expect(publisher.subscribers).toBe(1);
+  } finally {
+    await member.shutdown();
+  }
+});
