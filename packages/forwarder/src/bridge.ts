@@ -13,11 +13,10 @@
  *
  * @internal
  */
-import { XPublisher, XSubscriber } from "zeromq";
 import type { BindPlan, ForwarderAddresses } from "./endpoints.js";
 import { removeFiles } from "./endpoints.js";
 import type { ForwarderOptions } from "./forwarder.js";
-import { boundPair, DEFAULT_HIGH_WATER_MARK } from "./pair.js";
+import { proxyPair } from "./pair.js";
 import type { RunningProxy } from "./proxy.js";
 import { startProxy } from "./proxy.js";
 
@@ -37,19 +36,13 @@ export async function openBridge(
   options: ForwarderOptions,
   onFailure: (error: unknown) => void,
 ): Promise<Bridge> {
-  const outer = boundPair(options);
-  const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-  // Into the forwarder as a publisher: lossless, so that a burst from there
-  // slows its publishers down as the forwarder's own queue would.
-  const intoForwarder = new XPublisher({
-    linger: 0,
+  const outer = proxyPair(options);
+  // Into the forwarder as a publisher, lossless, so that a burst from there
+  // slows its publishers down as the forwarder's own queue would; and out of
+  // it as a subscriber.
+  const { xpub: intoForwarder, xsub: fromForwarder } = proxyPair({
+    highWaterMark: options.highWaterMark,
     noDrop: true,
-    sendHighWaterMark: highWaterMark,
-  });
-  const fromForwarder = new XSubscriber({
-    linger: 0,
-    receiveHighWaterMark: highWaterMark,
-    sendHighWaterMark: highWaterMark,
   });
   const sockets = [outer.xsub, outer.xpub, intoForwarder, fromForwarder];
   const proxies: RunningProxy[] = [];

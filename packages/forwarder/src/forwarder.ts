@@ -9,7 +9,7 @@ import { openBridge } from "./bridge.js";
 import type { RunningProxy } from "./proxy.js";
 import { startProxy } from "./proxy.js";
 import { SYNC_TOPIC } from "./topic.js";
-import { boundPair } from "./pair.js";
+import { proxyPair } from "./pair.js";
 
 /** Publish addresses of the forwarders running in this thread, by subscribe address. */
 const running = new Map<string, string>();
@@ -247,7 +247,7 @@ export class Forwarder implements ForwarderAddresses {
     const options = this.#options;
     if (this.transport === "tcp") this.#warnIfAllInterfaces(options.host ?? "127.0.0.1");
     try {
-      const { xsub, xpub } = boundPair(options);
+      const { xsub, xpub } = proxyPair(options);
       this.#xsub = xsub;
       this.#xpub = xpub;
       await xsub.bind(this.#plan.publish);

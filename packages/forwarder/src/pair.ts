@@ -1,6 +1,6 @@
 /**
- * The two sockets a forwarder (or a bridge to it) binds: an XSUB for
- * publishers and an XPUB for subscribers, set as its options say.
+ * The two sockets of a forwarder's proxy, or of a bridge's: an XSUB on the
+ * publishers' side and an XPUB on the subscribers', set as the options say.
  *
  * @internal
  */
@@ -9,10 +9,10 @@ import { applyCurveServer } from "./curve.js";
 import type { ForwarderOptions } from "./forwarder.js";
 
 /** Messages queued per peer on each side, unless the options say otherwise. */
-export const DEFAULT_HIGH_WATER_MARK = 10_000;
+const DEFAULT_HIGH_WATER_MARK = 10_000;
 
 /** @internal */
-export function boundPair(options: ForwarderOptions): { xsub: XSubscriber; xpub: XPublisher } {
+export function proxyPair(options: ForwarderOptions): { xsub: XSubscriber; xpub: XPublisher } {
   const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   const xsub = new XSubscriber({
     linger: 0,
