@@ -129,7 +129,10 @@ export interface ConnectionInfo {
   readonly signal: string;
   /** The slot's function name (`"(anonymous)"` when it has none). */
   readonly slot: string;
-  /** Connected now, or waiting for its signal to be registered. */
+  /**
+   * `"live"`: emissions reach the slot; `"pending"`: waiting for its signal
+   * to be registered, or for the owner in another member to feed it.
+   */
   readonly state: "live" | "pending";
 }
 
@@ -464,6 +467,16 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
     this.emit("unregistered", name, entry.owner);
   }
 
+  /**
+   * Resolves once every connection that is connected now is live (see
+   * {@link Connection.ready}); connections still waiting for their signal's
+   * registration are not waited for.
+   */
+  async whenLive(): Promise<void> {
+    const connected = [...this.#connections].filter((connection) => connection.connected);
+    await Promise.all(connected.map((connection) => connection.ready.catch(() => undefined)));
+  }
+
   /** Every connection made through this registry that is live or waiting, in connection order. */
   connections(): ConnectionInfo[] {
     const infos: ConnectionInfo[] = [];
@@ -474,7 +487,7 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
         owner: connection.name,
         signal: connection.signalName,
         slot: connection.slot.name || "(anonymous)",
-        state: connection.state === "connected" ? "live" : "pending",
+        state: connection.state === "connected" && connection.live ? "live" : "pending",
       });
     }
     return infos;

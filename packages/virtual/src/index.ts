@@ -2,7 +2,15 @@
 export { VirtualBus } from "./bus.js";
 export type { BusAddress, JoinOptions, VirtualBusOptions, WiringEntry } from "./bus.js";
 export { launch } from "./launch.js";
-export type { LaunchOptions, Session } from "./launch.js";
+export type {
+  LaunchOptions,
+  MemberExit,
+  Session,
+  SessionEvents,
+  SessionWiringEntry,
+} from "./launch.js";
+export { inProcess, inWorker, isPlacement, Placement } from "./placement.js";
+export type { PlacementOptions, PluginFactory } from "./placement.js";
 export { hasConnectionPhase, hasRegistrationPhase, hasShutdown } from "./plugin.js";
 export type { HasConnection, HasRegistration, HasShutdown } from "./plugin.js";
 

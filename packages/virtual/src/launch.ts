@@ -1,30 +1,70 @@
+import { EventEmitter } from "eventemitter3";
 import type { Logger } from "@sunflare/signal";
-import type { VirtualBus } from "./bus.js";
-import { hasConnectionPhase, hasRegistrationPhase, hasShutdown } from "./plugin.js";
+import { defaultLogger } from "@sunflare/signal";
+import type { BusAddress, VirtualBus, WiringEntry } from "./bus.js";
+import { connectAll, pluginName, registerAll, whenLive, whenRegistered } from "./phases.js";
+import { PlacedMember, describe, type Ended } from "./placed-member.js";
+import { isPlacement, type Placement } from "./placement.js";
+import { hasShutdown } from "./plugin.js";
+
+/** How a placed member's thread or process ended, as {@link Session} reports it. */
+export interface MemberExit extends Ended {
+  /** The placement's name (see `PlacementOptions.name`). */
+  readonly name: string;
+  /** The module's `file:` URL. */
+  readonly module: string;
+  /** Its id on the bus (`undefined` if it ended before joining). */
+  readonly member: string | undefined;
+  /** `true` when it ended because the session shut it down; `false` for a crash. */
+  readonly expected: boolean;
+}
+
+/** Events of a {@link Session}. */
+export interface SessionEvents {
+  /** A placed member's thread or process ended. */
+  exit: [exit: MemberExit];
+}
+
+/** A connection listed by {@link Session.wiring}: where its slot lives, too. */
+export interface SessionWiringEntry extends WiringEntry {
+  /** The placement's name of the slot's member, or `"host"` for the host's plugins. */
+  readonly member: string;
+}
 
 /** A running set of plugins on a bus, as returned by {@link launch}. */
-export interface Session extends AsyncDisposable {
+export interface Session
+  extends AsyncDisposable, Pick<EventEmitter<SessionEvents>, "on" | "once" | "off"> {
   /** The bus the plugins share. */
   readonly bus: VirtualBus;
-  /** The plugins, in launch order. */
+  /** The plugins and placements, in launch order. */
   readonly plugins: readonly object[];
+  /** Every connection made through the bus by the host and each live placed member. */
+  wiring(): Promise<SessionWiringEntry[]>;
   /**
-   * Shuts every plugin with a `shutdown` method down, in reverse launch
-   * order, then the bus. A plugin that fails to shut down does not stop the
-   * others: all are shut down, then the returned promise rejects with an
-   * `AggregateError` of the failures. Idempotent.
+   * Shuts every plugin with a `shutdown` method and every placed member down,
+   * in reverse launch order, then the bus. A member's thread or process is
+   * waited for; one still running `exitTimeoutMs` after being asked is ended.
+   * A failure does not stop the others: all are shut down, then the returned
+   * promise rejects with an `AggregateError` of the failures. Idempotent.
    */
   shutdown(): Promise<void>;
 }
 
 /** Options of {@link launch}. */
 export interface LaunchOptions {
-  /** Where shutdown failures are reported as they happen (default: silent; they reject `shutdown()`). */
+  /** Receives crashes, shutdown failures and pending connections (default: console, warnings and errors). */
   logger?: Logger;
-}
-
-function nameOf(plugin: object): string {
-  return plugin.constructor?.name ?? "plugin";
+  /**
+   * Milliseconds each step of a placed member may take: starting, each
+   * phase, and the wait for its connections to be live (default 30,000).
+   */
+  timeoutMs?: number;
+  /**
+   * Milliseconds the plugins of a placed member have to shut down; then it
+   * closes its bus and exits anyway, and one whose thread is blocked is
+   * ended two seconds later (default 5,000).
+   */
+  exitTimeoutMs?: number;
 }
 
 /**
@@ -33,15 +73,26 @@ function nameOf(plugin: object): string {
  * its signals), then `connectionPhase()` of every plugin (each connects to
  * the others' signals). Plugins without a phase method skip it.
  *
- * If a phase throws, the plugins are shut down (reverse order) with the bus,
- * and `launch` rejects with that error.
+ * Placements ({@link inWorker}, {@link inProcess}) start first, each joining
+ * the bus and building its plugins; their phases run in their turn, so a
+ * plugin anywhere may connect to any other's signal in its connection phase.
+ * `launch` resolves once every connection made in a connection phase is live;
+ * it logs one warning naming the connections still pending.
+ *
+ * If a placement fails to start or a phase throws, what started is shut
+ * down (reverse order) with the bus, and `launch` rejects with that error
+ * (a placement's names its module).
  *
  * @example
  * ```ts
  * const bus = new VirtualBus();
- * const session = await launch(bus, [new Emitter(bus), new Receiver(bus)]);
+ * const session = await launch(bus, [
+ *   new Camera(bus),
+ *   inWorker(new URL("./viewer.js", import.meta.url), { data: { fps: 30 } }),
+ * ]);
+ * session.on("exit", ({ name, code, expected }) => expected || console.error(name, code));
  * // ...
- * await session.shutdown(); // Receiver, Emitter, then the bus
+ * await session.shutdown(); // the viewer's worker, Camera, then the bus
  * ```
  */
 export async function launch(
@@ -49,11 +100,9 @@ export async function launch(
   plugins: readonly object[],
   options: LaunchOptions = {},
 ): Promise<Session> {
-  const session = new PluginSession(bus, [...plugins], options.logger);
+  const session = new PluginSession(bus, [...plugins], options);
   try {
-    for (const plugin of plugins)
-      if (hasRegistrationPhase(plugin)) await plugin.registrationPhase();
-    for (const plugin of plugins) if (hasConnectionPhase(plugin)) await plugin.connectionPhase();
+    await session.start();
   } catch (error) {
     await session.shutdown().catch(() => undefined);
     throw error;
@@ -62,14 +111,65 @@ export async function launch(
 }
 
 /** @internal */
-class PluginSession implements Session {
+class PluginSession extends EventEmitter<SessionEvents> implements Session {
+  readonly #logger: Logger;
+  readonly #timeoutMs: number;
+  readonly #exitTimeoutMs: number;
+  readonly #members = new Map<Placement, PlacedMember>();
   #shutdown: Promise<void> | undefined;
 
   constructor(
     readonly bus: VirtualBus,
     readonly plugins: readonly object[],
-    private readonly logger: Logger | undefined,
-  ) {}
+    options: LaunchOptions,
+  ) {
+    super();
+    this.#logger = options.logger ?? defaultLogger;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#exitTimeoutMs = options.exitTimeoutMs ?? 5_000;
+  }
+
+  async start(): Promise<void> {
+    await this.#startPlacements();
+    const owners = new Set<string>();
+    for (const plugin of this.plugins) {
+      const member = this.#memberOf(plugin);
+      if (member === undefined) await registerAll([plugin]);
+      else for (const owner of await member.request("registration")) owners.add(owner);
+    }
+    if (this.#members.size === 0) {
+      await connectAll(this.plugins);
+      return;
+    }
+    for (const owner of this.bus.members()[0]?.owners ?? []) owners.add(owner);
+    const everyOwner = [...owners];
+    let registered: Promise<void> | undefined;
+    for (const plugin of this.plugins) {
+      const member = this.#memberOf(plugin);
+      if (member !== undefined) {
+        await member.request("connection", { type: "connection", owners: everyOwner });
+      } else {
+        // Registrations made elsewhere arrive as messages: wait for them once.
+        await (registered ??= whenRegistered(this.bus.registry, everyOwner, this.#timeoutMs));
+        await connectAll([plugin]);
+      }
+    }
+    await whenLive(this.bus.registry, this.#timeoutMs);
+    const wiring = await this.#gather("settle");
+    const pending = wiring.filter((entry) => entry.state === "pending");
+    if (pending.length > 0) {
+      const list = pending
+        .map((entry) => `${entry.owner}.${entry.signal} → ${entry.member}: ${entry.slot}`)
+        .join("; ");
+      this.#logger.warn(
+        `${pending.length} connection(s) still pending after the connection phase (is a name misspelt, or its owner not launched?): ${list}.`,
+      );
+    }
+  }
+
+  wiring(): Promise<SessionWiringEntry[]> {
+    return this.#gather("wiring");
+  }
 
   shutdown(): Promise<void> {
     this.#shutdown ??= this.#close();
@@ -80,14 +180,77 @@ class PluginSession implements Session {
     return this.shutdown();
   }
 
+  #memberOf(plugin: object): PlacedMember | undefined {
+    return isPlacement(plugin) ? this.#members.get(plugin) : undefined;
+  }
+
+  async #startPlacements(): Promise<void> {
+    const placements = this.plugins.filter(isPlacement);
+    if (placements.length === 0) return;
+    const addresses = await addressesFor(this.bus, placements);
+    for (const placement of placements) {
+      const member = new PlacedMember(placement, {
+        address: addresses[placement.kind],
+        heartbeatMs: this.bus.membership.heartbeatMs,
+        missedHeartbeats: this.bus.membership.missedHeartbeats,
+        timeoutMs: this.#timeoutMs,
+        exitTimeoutMs: this.#exitTimeoutMs,
+      });
+      this.#members.set(placement, member);
+      void member.ended.then((ended) => this.#onEnded(member, ended));
+    }
+    const starts = await Promise.allSettled(
+      [...this.#members.values()].map((member) =>
+        member.start().catch((error: unknown) => {
+          throw new Error(
+            `${member.placement.label} failed to start: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+        }),
+      ),
+    );
+    const failed = starts.find((start) => start.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  #onEnded(member: PlacedMember, ended: Ended): void {
+    const expected = this.#shutdown !== undefined;
+    const { name, module } = member.placement;
+    if (!expected) {
+      this.#logger.error(
+        `${member.placement.label} ended (${describe(ended)}); its plugins are gone, the rest keeps running.`,
+      );
+      if (member.id !== undefined) this.bus.membership.forget(member.id);
+    }
+    this.emit("exit", { name, module, member: member.id, ...ended, expected });
+  }
+
+  async #gather(type: "settle" | "wiring"): Promise<SessionWiringEntry[]> {
+    const entries: SessionWiringEntry[] = this.bus
+      .wiring()
+      .map((entry) => ({ ...entry, member: "host" }));
+    for (const member of this.#members.values()) {
+      if (member.hasEnded || member.id === undefined) continue;
+      const wiring = await member.request(type);
+      entries.push(...wiring.map((entry) => ({ ...entry, member: member.placement.name })));
+    }
+    return entries;
+  }
+
   async #close(): Promise<void> {
     const failures: unknown[] = [];
     for (const plugin of [...this.plugins].reverse()) {
-      if (!hasShutdown(plugin)) continue;
+      const member = this.#memberOf(plugin);
       try {
-        await plugin.shutdown();
+        if (member !== undefined) await this.#stop(member);
+        else if (!isPlacement(plugin) && hasShutdown(plugin)) await plugin.shutdown();
       } catch (error) {
-        this.logger?.error(`${nameOf(plugin)} failed to shut down`, error);
+        this.#logger.error(
+          `${member?.placement.label ?? pluginName(plugin)} failed to shut down.`,
+          error,
+        );
         failures.push(error);
       }
     }
@@ -103,4 +266,29 @@ class PluginSession implements Session {
       );
     }
   }
+
+  async #stop(member: PlacedMember): Promise<void> {
+    if ((await member.stop()) === "ended") {
+      this.#logger.warn(
+        `${member.placement.label} did not exit after shutting down; it was ended.`,
+      );
+    }
+  }
+}
+
+/** Where workers and child processes join: a child needs ipc or tcp, so an inproc host adds ipc. */
+async function addressesFor(
+  bus: VirtualBus,
+  placements: readonly Placement[],
+): Promise<Record<Placement["kind"], BusAddress>> {
+  await bus.ready();
+  const worker = bus.address;
+  if (
+    !worker.publishAddress.startsWith("inproc:") ||
+    placements.every((p) => p.kind === "worker")
+  ) {
+    return { worker, process: worker };
+  }
+  const ipc = await bus.forwarder.addTransport("ipc");
+  return { worker, process: { ...worker, ...ipc } };
 }

@@ -69,8 +69,11 @@ export interface MemberInfo {
 export interface BusMemberEvents {
   /** Another member was heard for the first time. */
   joined: [info: MemberInfo];
-  /** Another member left: it said so (`"left"`), or was unheard for too long (`"silent"`). */
-  left: [info: MemberInfo, reason: "left" | "silent"];
+  /**
+   * Another member left: it said so (`"left"`), was unheard for too long
+   * (`"silent"`), or its supervisor saw it exit (`"exited"`, {@link BusMember.forget}).
+   */
+  left: [info: MemberInfo, reason: "left" | "silent" | "exited"];
   /** This member closed: by {@link BusMember.close}, or because the host is gone (`reason` says so). */
   closed: [reason: string | undefined];
 }
@@ -132,7 +135,10 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   readonly #codec: WireCodec;
   readonly #logger: Logger;
   readonly #host: true | string | undefined;
-  readonly #heartbeatMs: number;
+  /** Milliseconds between this member's heartbeats. */
+  readonly heartbeatMs: number;
+  /** Heartbeats another member may miss before it counts as gone. */
+  readonly missedHeartbeats: number;
   readonly #silentMs: number;
   readonly #joinTimeoutMs: number;
   #state: State = "new";
@@ -167,12 +173,12 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#logger = options.logger ?? defaultLogger;
     this.#host = options.host;
     this.id = options.member ?? globalThis.crypto.randomUUID();
-    this.#heartbeatMs = options.heartbeatMs ?? 1000;
-    const missed = options.missedHeartbeats ?? 3;
-    if (!(this.#heartbeatMs > 0) || !(missed >= 1)) {
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.missedHeartbeats = options.missedHeartbeats ?? 3;
+    if (!(this.heartbeatMs > 0) || !(this.missedHeartbeats >= 1)) {
       throw new RangeError("heartbeatMs must be positive and missedHeartbeats at least 1.");
     }
-    this.#silentMs = this.#heartbeatMs * missed;
+    this.#silentMs = this.heartbeatMs * this.missedHeartbeats;
     this.#joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
   }
 
@@ -236,7 +242,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#state = "running";
     // The heartbeat keeps the process alive while this member is on the bus
     // (like an open server); close() clears it, and then nothing does.
-    this.#heartbeat = setInterval(this.#beat, this.#heartbeatMs);
+    this.#heartbeat = setInterval(this.#beat, this.heartbeatMs);
     this.#send(HELLO_TOPIC, this.#codec.encode({ member: this.id }));
     this.#sendRegistry();
   }
@@ -252,6 +258,15 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   /** Whether `owner` is registered here as a stand-in for another member's. */
   isRemote(owner: string): boolean {
     return this.#standIns.has(owner);
+  }
+
+  /**
+   * Withdraws `member` at once, as if it had left: for a supervisor that saw
+   * its thread or process exit, so nobody waits for its heartbeats to stop.
+   * Unknown members are ignored.
+   */
+  forget(member: string): void {
+    this.#withdraw(member, "exited");
   }
 
   /**
@@ -576,7 +591,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     return remote;
   }
 
-  #withdraw(member: string, reason: "left" | "silent"): void {
+  #withdraw(member: string, reason: "left" | "silent" | "exited"): void {
     const remote = this.#remotes.get(member);
     if (remote === undefined) return;
     this.#remotes.delete(member);
@@ -587,7 +602,11 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#updateFeeds();
     this.emit("left", this.#info(remote), reason);
     if (this.#isHost(remote) || (remote.host && this.#host !== true)) {
-      const why = reason === "left" ? "shut down" : `unheard for ${this.#silentMs} ms`;
+      const why = {
+        left: "shut down",
+        silent: `unheard for ${this.#silentMs} ms`,
+        exited: "exited",
+      }[reason];
       const message = `The host of this bus (member ${member}) is gone (${why}); member ${this.id} closes.`;
       this.#logger.error(message);
       this.#closing ??= this.#close(message);

@@ -1,0 +1,148 @@
+// The placed member's side of a launch: joins the bus, builds the plugins with
+// the module's default export, then runs what the host asks, one request at a
+// time. `member/entry.js` starts it in the worker thread or child process.
+import { defaultLogger } from "@sunflare/signal";
+import { VirtualBus } from "./bus.js";
+import type { ControlReply, ControlRequest, StartRequest } from "./control.js";
+import { reportError } from "./control.js";
+import type { PluginFactory } from "./placement.js";
+import {
+  connectAll,
+  pluginName,
+  registerAll,
+  shutdownAll,
+  whenLive,
+  whenRegistered,
+} from "./phases.js";
+
+/** How a placed member talks to its host: the worker's port or the child's IPC channel. */
+export interface ControlChannel {
+  send(reply: ControlReply): void;
+  onRequest(handler: (request: ControlRequest) => void): void;
+  /** Called once if the host is gone (a child's channel closed under it). */
+  onHostGone(handler: () => void): void;
+  /** Lets the thread or process end once nothing else runs. */
+  close(): void;
+}
+
+/**
+ * Runs a placed member until the host asks it to shut down, or is gone.
+ *
+ * @internal the entry of `inWorker`/`inProcess` members (`member/entry.js`)
+ */
+export async function runPlacedMember(start: StartRequest, channel: ControlChannel): Promise<void> {
+  const ok = (value?: unknown): void => channel.send({ type: "reply", ok: true, value });
+  const fail = (error: unknown): void =>
+    channel.send({ type: "reply", ok: false, error: reportError(error) });
+  let bus: VirtualBus | undefined;
+  let plugins: readonly object[] = [];
+  try {
+    bus = await VirtualBus.join(start.address, {
+      heartbeatMs: start.heartbeatMs,
+      missedHeartbeats: start.missedHeartbeats,
+    });
+    plugins = await build(bus, start);
+  } catch (error) {
+    fail(error);
+    await bus?.shutdown();
+    channel.close();
+    return;
+  }
+  const joined = bus;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const failures = await withDeadline(
+        shutdownAll(plugins, (plugin, error) =>
+          defaultLogger.error(`${start.name}: ${pluginName(plugin)} failed to shut down.`, error),
+        ),
+        start.exitTimeoutMs,
+        () => [
+          new Error(
+            `The plugins of ${start.name} did not shut down within ${start.exitTimeoutMs} ms; it left the bus anyway.`,
+          ),
+        ],
+      );
+      // Always: a worker ended with its sockets open would abort the whole process.
+      await joined.shutdown();
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) {
+        throw new AggregateError(
+          failures,
+          `${failures.length} plugins of ${start.name} failed to shut down.`,
+        );
+      }
+    })();
+    return stopping;
+  };
+  // The host is gone: nobody will ask us to stop, so stop now.
+  const orphaned = (): void => {
+    void stop()
+      .catch(() => undefined)
+      .finally(leave);
+  };
+  const leave = (): void => {
+    channel.close();
+    // The bus is closed, so ending is safe; a plugin's forgotten timer must not keep us.
+    setTimeout(() => process.exit(), LEAVE_GRACE_MS).unref();
+  };
+  joined.membership.on("closed", (reason) => {
+    if (reason !== undefined) orphaned();
+  });
+  channel.onHostGone(orphaned);
+
+  const answer = async (request: ControlRequest): Promise<unknown> => {
+    switch (request.type) {
+      case "registration":
+        await registerAll(plugins);
+        return joined.members()[0]?.owners ?? [];
+      case "connection":
+        await whenRegistered(joined.registry, request.owners, start.timeoutMs);
+        await connectAll(plugins);
+        return undefined;
+      case "settle":
+        await whenLive(joined.registry, start.timeoutMs);
+        return joined.wiring();
+      case "wiring":
+        return joined.wiring();
+      case "shutdown":
+        await stop();
+        return undefined;
+    }
+  };
+  channel.onRequest((request) => {
+    answer(request)
+      .then(ok, fail)
+      .finally(() => {
+        if (request.type === "shutdown") leave();
+      });
+  });
+  ok(joined.member);
+}
+
+/** Milliseconds a member that left may take to end by itself before it exits. */
+const LEAVE_GRACE_MS = 1000;
+
+/** `work`'s result, or `late()`'s after `ms`. */
+async function withDeadline<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)));
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function build(bus: VirtualBus, start: StartRequest): Promise<readonly object[]> {
+  const module = (await import(start.module)) as { default?: unknown };
+  const factory = module.default;
+  if (typeof factory !== "function") {
+    throw new TypeError(
+      `${start.module} must export a default function (bus, data) => plugins; it exports ${typeof factory}.`,
+    );
+  }
+  const built = await (factory as PluginFactory<VirtualBus>)(bus, start.data);
+  if (built === undefined) return [];
+  return Array.isArray(built) ? (built as readonly object[]) : [built];
+}
