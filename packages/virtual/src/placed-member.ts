@@ -123,7 +123,8 @@ export class PlacedMember {
    * member's shutdown failures, once it ended.
    */
   async stop(): Promise<"exited" | "ended"> {
-    if (this.#hasEnded) return "exited";
+    // Never started (its start failed before a thread or process existed), or gone already.
+    if (this.#child === undefined || this.#hasEnded) return "exited";
     const asked = this.request("shutdown").catch((error: unknown) => error);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">(

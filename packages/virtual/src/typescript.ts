@@ -29,7 +29,11 @@ export function tsxFor(
   const hostTsx = hostRunsTsx(process.execArgv);
   if (!typescript && !hostTsx) return undefined;
   if (kind === "process" && hostRunsTsx(execArgv)) return undefined;
-  const api = findTsx([fileURLToPath(module), join(process.cwd(), "package.json")]);
+  const api = findTsx([
+    ...tsxPackagesIn(process.execArgv),
+    fileURLToPath(module),
+    join(process.cwd(), "package.json"),
+  ]);
   if (api === undefined && typescript) {
     throw new Error(
       `${module} is TypeScript: install tsx where it can be found and run the host with ` +
@@ -37,6 +41,14 @@ export function tsxFor(
     );
   }
   return api;
+}
+
+/** `…/tsx/package.json` of each tsx the host loads by path (`--import file:///…/tsx/dist/loader.mjs`). */
+function tsxPackagesIn(execArgv: readonly string[]): string[] {
+  return execArgv.flatMap((arg) => {
+    const path = /(?:^|=|file:\/\/)(\/.*[\\/]tsx)[\\/]/.exec(arg)?.[1];
+    return path === undefined ? [] : [join(path, "package.json")];
+  });
 }
 
 function findTsx(from: readonly string[]): string | undefined {
