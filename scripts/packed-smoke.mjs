@@ -1,8 +1,9 @@
 // Runs inside a fresh npm project where only the packed tarballs of one @sunflare package (and the
 // @sunflare packages it depends on) are installed. Usage: node packed-smoke.mjs <package> <import|require>
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 
 const [name, mode] = process.argv.slice(2);
 const load = (id) => (mode === "require" ? createRequire(import.meta.url)(id) : import(id));
@@ -65,6 +66,41 @@ const checks = {
     await publisher.send("t", [1, 2]);
     assert.deepEqual((await subscriber.receive()).value, [1, 2]);
     await bus.shutdown();
+
+    // A placed member starts from the installed package's own entry.
+    const { inProcess, inWorker, launch } = await load("@sunflare/virtual");
+    writeFileSync(
+      "placed.mjs",
+      `import { Signal } from "@sunflare/virtual";
+      export default (bus, name) => ({
+        sigHi: new Signal(),
+        registrationPhase() { bus.registerSignals(this, { name }); },
+        connectionPhase() { bus.connect("Host", "sigGo", (n) => this.sigHi.emit(name + n)); },
+      });`,
+    );
+    const host = new VirtualBus();
+    const heard = [];
+    let heardBoth;
+    const both = new Promise((resolve) => (heardBoth = resolve));
+    const hostPlugin = {
+      sigGo: new Signal(),
+      registrationPhase: () => host.registerSignals(hostPlugin, { name: "Host" }),
+      connectionPhase: () => {
+        for (const member of ["W", "P"]) {
+          host.connect(member, "sigHi", (text) => heard.push(text) === 2 && heardBoth());
+        }
+      },
+    };
+    const placed = pathToFileURL("placed.mjs");
+    const session = await launch(host, [
+      hostPlugin,
+      inWorker(placed, { data: "W" }),
+      inProcess(placed, { data: "P" }),
+    ]);
+    hostPlugin.sigGo.emit(1);
+    await both;
+    assert.deepEqual(heard.sort(), ["P1", "W1"]);
+    await session.shutdown();
   },
 };
 
