@@ -117,6 +117,8 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   readonly #exitTimeoutMs: number;
   readonly #members = new Map<Placement, PlacedMember>();
   #shutdown: Promise<void> | undefined;
+  /** Until then, a member that ends makes `launch` reject, which is its report. */
+  #launched = false;
 
   constructor(
     readonly bus: VirtualBus,
@@ -130,6 +132,11 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   }
 
   async start(): Promise<void> {
+    await this.#launch();
+    this.#launched = true;
+  }
+
+  async #launch(): Promise<void> {
     await this.#startPlacements();
     const owners = new Set<string>();
     for (const plugin of this.plugins) {
@@ -187,6 +194,11 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   async #startPlacements(): Promise<void> {
     const placements = this.plugins.filter(isPlacement);
     if (placements.length === 0) return;
+    if (new Set(placements).size < placements.length) {
+      throw new TypeError(
+        "launch: a placement is listed twice; make one inWorker/inProcess per member.",
+      );
+    }
     const addresses = await addressesFor(this.bus, placements);
     for (const placement of placements) {
       const member = new PlacedMember(placement, {
@@ -218,7 +230,7 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   #onEnded(member: PlacedMember, ended: Ended): void {
     const expected = this.#shutdown !== undefined;
     const { name, module } = member.placement;
-    if (!expected) {
+    if (!expected && this.#launched) {
       this.#logger.error(
         `${member.placement.label} ended (${describe(ended)}); its plugins are gone, the rest keeps running.`,
       );

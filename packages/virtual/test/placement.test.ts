@@ -138,6 +138,7 @@ test("a placement that fails to start makes launch reject naming its module, aft
   const pidFile = join(directory, "pid");
   const log: string[] = [];
   const bus = new VirtualBus();
+  const logger = recordingLogger();
   const launched = launch(
     bus,
     [
@@ -145,11 +146,13 @@ test("a placement that fails to start makes launch reject naming its module, aft
       probe("process", { name: "Fine", pidFile }),
       probe("worker", { name: "Refuses", throwInFactory: true }),
     ],
-    { logger: recordingLogger() },
+    { logger },
   );
   await expect(launched).rejects.toThrow(
     `inWorker(${PROBE.href}) failed to start: Refuses refuses to start`,
   );
+  // The rejection is the report: no crash is logged besides.
+  expect(logger.errors).toEqual([]);
   expect(log).toEqual(["host.shutdown"]);
   expect(bus.isShutdown).toBe(true);
   expect(isRunning(Number(readFileSync(pidFile, "utf8")))).toBe(false);
@@ -339,4 +342,11 @@ test("placements take file URLs and paths, and refuse bare specifiers", () => {
   expect(String(inProcess(PROBE.href, { name: "x" }))).toBe(`inProcess(${PROBE.href})`);
   expect(() => inWorker("viewer")).toThrow(/bare specifier "viewer"/);
   expect(() => inWorker("https://example.org/viewer.js")).toThrow(/file: URL or a path/);
+});
+
+test("a placement listed twice is refused before anything starts", async () => {
+  const placement = probe("worker", { name: "W" });
+  const bus = new VirtualBus();
+  await expect(launch(bus, [placement, placement])).rejects.toThrow(/listed twice/);
+  expect(bus.isShutdown).toBe(true);
 });
