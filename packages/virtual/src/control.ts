@@ -21,13 +21,14 @@ export interface StartRequest {
   readonly tsx: string | undefined;
 }
 
-/** What the host asks of a started member. */
-export type ControlRequest =
+/** What the host asks of a started member; `id` comes back with the reply. */
+export type ControlRequest = { readonly id: number } & (
   | { readonly type: "registration" }
   | { readonly type: "connection"; readonly owners: readonly string[] }
   | { readonly type: "settle" }
   | { readonly type: "wiring" }
-  | { readonly type: "shutdown" };
+  | { readonly type: "shutdown" }
+);
 
 /** What each request returns; `start` returns the member's id. */
 export interface ControlResults {
@@ -45,10 +46,11 @@ export interface ErrorReport {
   readonly stack: string | undefined;
 }
 
-/** A member's answer to the request before it. */
-export type ControlReply =
-  | { readonly type: "reply"; readonly ok: true; readonly value: unknown }
-  | { readonly type: "reply"; readonly ok: false; readonly error: ErrorReport };
+/** A member's answer to request `id` (0: the start). */
+export type ControlReply = { readonly type: "reply"; readonly id: number } & (
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: ErrorReport }
+);
 
 /** An error a placed member reported, with the member's stack. */
 export class MemberError extends Error {

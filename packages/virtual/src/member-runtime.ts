@@ -31,9 +31,10 @@ export interface ControlChannel {
  * @internal the entry of `inWorker`/`inProcess` members (`member/entry.js`)
  */
 export async function runPlacedMember(start: StartRequest, channel: ControlChannel): Promise<void> {
-  const ok = (value?: unknown): void => channel.send({ type: "reply", ok: true, value });
-  const fail = (error: unknown): void =>
-    channel.send({ type: "reply", ok: false, error: reportError(error) });
+  const ok = (id: number, value?: unknown): void =>
+    channel.send({ type: "reply", id, ok: true, value });
+  const fail = (id: number, error: unknown): void =>
+    channel.send({ type: "reply", id, ok: false, error: reportError(error) });
   let bus: VirtualBus | undefined;
   let plugins: readonly object[] = [];
   try {
@@ -43,7 +44,7 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
     });
     plugins = await build(bus, start);
   } catch (error) {
-    fail(error);
+    fail(0, error);
     await bus?.shutdown();
     channel.close();
     return;
@@ -112,12 +113,15 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   };
   channel.onRequest((request) => {
     answer(request)
-      .then(ok, fail)
+      .then(
+        (value) => ok(request.id, value),
+        (error: unknown) => fail(request.id, error),
+      )
       .finally(() => {
         if (request.type === "shutdown") leave();
       });
   });
-  ok(joined.member);
+  ok(0, joined.member);
 }
 
 /** Milliseconds a member that left may take to end by itself before it exits. */

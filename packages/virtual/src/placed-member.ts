@@ -39,10 +39,12 @@ export class PlacedMember {
   /** The member's id on the bus, once started. */
   id: string | undefined;
   #child: Worker | ChildProcess | undefined;
-  #reply: ((reply: ControlReply) => void) | undefined;
-  /** Requests go one after the other. */
+  /** Requests go one after the other; each waits for the reply with its id. */
   #queue: Promise<unknown> = Promise.resolve();
-  #hasEnded = false;
+  #lastId = 0;
+  #awaiting:
+    { id: number; reply(reply: ControlReply): void; ended(ended: Ended): void } | undefined;
+  #endedWith: Ended | undefined;
   #onEnded!: (ended: Ended) => void;
 
   constructor(
@@ -54,12 +56,7 @@ export class PlacedMember {
 
   /** Whether its thread or process has ended. */
   get hasEnded(): boolean {
-    return this.#hasEnded;
-  }
-
-  /** The child process's id; `undefined` for a worker thread. */
-  get pid(): number | undefined {
-    return this.#child instanceof Worker ? undefined : this.#child?.pid;
+    return this.#endedWith !== undefined;
   }
 
   /** Starts the thread or process; resolves once the member joined and built its plugins. */
@@ -78,10 +75,10 @@ export class PlacedMember {
       exitTimeoutMs: settings.exitTimeoutMs,
       tsx: tsxFor(placement.module, placement.kind, execArgv),
     };
-    const started = this.#expectReply<string>("start");
+    const started = this.#expectReply<string>(0, "start");
     if (placement.kind === "worker") {
       const worker = new Worker(ENTRY, { workerData: start, execArgv: [...execArgv] });
-      worker.on("message", (reply: ControlReply) => this.#reply?.(reply));
+      worker.on("message", (reply: ControlReply) => this.#onReply(reply));
       // An uncaught error ends the worker: its exit follows and is what counts.
       worker.on("error", () => undefined);
       worker.once("exit", (code) => this.#end({ code, signal: null }));
@@ -92,7 +89,7 @@ export class PlacedMember {
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
-      child.on("message", (reply: ControlReply) => this.#reply?.(reply));
+      child.on("message", (reply: ControlReply) => this.#onReply(reply));
       child.on("error", () => undefined);
       child.once("exit", (code, signal) => this.#end({ code, signal }));
       child.send(start);
@@ -104,11 +101,12 @@ export class PlacedMember {
   /** Asks the member for one step of the launch; rejects if it fails, ends, or exceeds the deadline. */
   request<T extends ControlRequest["type"]>(
     type: T,
-    request?: ControlRequest,
+    request?: Omit<Extract<ControlRequest, { type: T }>, "id">,
   ): Promise<ControlResults[T]> {
     const step = this.#queue.then(() => {
-      const reply = this.#expectReply<ControlResults[T]>(type);
-      this.#send(request ?? ({ type } as ControlRequest));
+      const id = ++this.#lastId;
+      const reply = this.#expectReply<ControlResults[T]>(id, type);
+      this.#send({ ...(request ?? { type }), id } as ControlRequest);
       return reply;
     });
     this.#queue = step.catch(() => undefined);
@@ -124,7 +122,7 @@ export class PlacedMember {
    */
   async stop(): Promise<"exited" | "ended"> {
     // Never started (its start failed before a thread or process existed), or gone already.
-    if (this.#child === undefined || this.#hasEnded) return "exited";
+    if (this.#child === undefined || this.hasEnded) return "exited";
     const asked = this.request("shutdown").catch((error: unknown) => error);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">(
@@ -149,49 +147,54 @@ export class PlacedMember {
    * the member's own deadline in {@link stop} exists so that this is rare.
    */
   kill(): void {
-    if (this.#hasEnded) return;
+    if (this.hasEnded) return;
     if (this.#child instanceof Worker) void this.#child.terminate();
     else this.#child?.kill("SIGKILL");
   }
 
   #send(request: ControlRequest): void {
-    if (this.#hasEnded) return;
+    if (this.hasEnded) return;
     if (this.#child instanceof Worker) this.#child.postMessage(request);
     else if (this.#child?.connected) this.#child.send(request);
   }
 
-  #expectReply<T>(type: string): Promise<T> {
+  #expectReply<T>(id: number, type: string): Promise<T> {
     const { placement, settings } = this;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#reply = undefined;
+        this.#awaiting = undefined;
         reject(
           new Error(`${placement.label} did not answer "${type}" within ${settings.timeoutMs} ms.`),
         );
       }, settings.timeoutMs);
       const settle = (outcome: () => void): void => {
         clearTimeout(timer);
-        this.#reply = undefined;
-        this.#whenEnded = undefined;
+        this.#awaiting = undefined;
         outcome();
       };
-      this.#reply = (reply) =>
-        settle(() => (reply.ok ? resolve(reply.value as T) : reject(new MemberError(reply.error))));
-      this.#whenEnded = (ended) =>
-        settle(() =>
-          reject(new Error(`${placement.label} ended (${describe(ended)}) during "${type}".`)),
-        );
-      if (this.#hasEnded) this.#whenEnded(this.#endedWith!);
+      this.#awaiting = {
+        id,
+        reply: (reply) =>
+          settle(() =>
+            reply.ok ? resolve(reply.value as T) : reject(new MemberError(reply.error)),
+          ),
+        ended: (ended) =>
+          settle(() =>
+            reject(new Error(`${placement.label} ended (${describe(ended)}) during "${type}".`)),
+          ),
+      };
+      if (this.#endedWith !== undefined) this.#awaiting.ended(this.#endedWith);
     });
   }
 
-  #whenEnded: ((ended: Ended) => void) | undefined;
-  #endedWith: Ended | undefined;
+  /** A reply to a request given up on (its deadline passed) is not the next one's. */
+  #onReply(reply: ControlReply): void {
+    if (reply.id === this.#awaiting?.id) this.#awaiting.reply(reply);
+  }
 
   #end(ended: Ended): void {
-    this.#hasEnded = true;
     this.#endedWith = ended;
-    this.#whenEnded?.(ended);
+    this.#awaiting?.ended(ended);
     this.#onEnded(ended);
   }
 }
