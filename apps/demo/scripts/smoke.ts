@@ -1,8 +1,10 @@
 /**
  * Smoke test of the demo: a short session for each viewer placement, run as
- * a child process with `--json`. Checks that every frame sent was received,
- * none lost, and that the saved PNG decodes at the frame size. Then `--web`
- * in a real browser (see web-smoke.ts).
+ * a child process with `--json --wiring`. Checks that every frame sent was
+ * received, none lost, that the saved PNG decodes at the frame size, and that
+ * the session's connections to the viewer's signals were live, crossing
+ * members when the viewer runs elsewhere. Then `--web` in a real browser
+ * (see web-smoke.ts).
  *
  *   pnpm --filter @sunflare/demo smoke
  */
@@ -11,6 +13,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { SessionWiringEntry } from "@sunflare/virtual";
 import { PNG } from "pngjs";
 import { webSmoke } from "./web-smoke.js";
 
@@ -27,6 +30,7 @@ interface Summary {
   lost: number;
   fps: number;
   png: string | null;
+  wiring: SessionWiringEntry[];
 }
 
 async function smoke(placement: (typeof placements)[number], dir: string): Promise<string> {
@@ -35,7 +39,7 @@ async function smoke(placement: (typeof placements)[number], dir: string): Promi
     "--import",
     import.meta.resolve("tsx"),
     demo,
-    ...["--json", "--viewer", placement, "--size", `${size.width}x${size.height}`],
+    ...["--json", "--wiring", "--viewer", placement, "--size", `${size.width}x${size.height}`],
     ...["--tiles", "2x1", "--frames", "10", "--fps", "50", "--out", join(dir, placement)],
   ];
   const { stdout } = await run(process.execPath, args, { timeout: 60_000 });
@@ -46,12 +50,21 @@ async function smoke(placement: (typeof placements)[number], dir: string): Promi
   if (summary.received !== summary.sent || summary.lost !== 0) {
     throw new Error(`received ${summary.received}/${summary.sent}, lost ${summary.lost}`);
   }
+  const toViewer = summary.wiring.filter((entry) => entry.owner === "Viewer");
+  const remote = placement !== "main";
+  if (
+    toViewer.length === 0 ||
+    !toViewer.every((entry) => entry.state === "live" && entry.remote === remote)
+  ) {
+    throw new Error(`connections to the viewer's signals: ${JSON.stringify(toViewer)}`);
+  }
   if (!summary.png) throw new Error("no PNG written");
   const png = PNG.sync.read(await readFile(summary.png));
   if (png.width !== size.width || png.height !== size.height) {
     throw new Error(`PNG is ${png.width}x${png.height}, expected ${size.width}x${size.height}`);
   }
-  return `${summary.received}/${summary.sent} frames, 0 lost, ${summary.fps.toFixed(1)} fps over ${summary.transport}, PNG ${png.width}x${png.height} ok`;
+  const wiring = `${toViewer.length} ${remote ? "remote" : "local"} connections to the viewer live`;
+  return `${summary.received}/${summary.sent} frames, 0 lost, ${summary.fps.toFixed(1)} fps over ${summary.transport}, PNG ${png.width}x${png.height} ok, ${wiring}`;
 }
 
 const dir = await mkdtemp(join(tmpdir(), "sunflare-demo-smoke-"));

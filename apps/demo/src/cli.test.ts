@@ -16,6 +16,7 @@ describe("parseOptions", () => {
       pngDepth: 8,
       json: false,
       plain: false,
+      wiring: false,
       web: false,
       port: 0,
       help: false,
@@ -24,7 +25,7 @@ describe("parseOptions", () => {
 
   it("reads every option, and ignores the -- that pnpm passes through", () => {
     const options = parseOptions(
-      "-- --size 640x480 --tiles 3x1 --frames 5 --fps 60 --exposure 5 --transport tcp --viewer process --out /tmp/x --png-depth 16 --json --plain --web --port 8080".split(
+      "-- --size 640x480 --tiles 3x1 --frames 5 --fps 60 --exposure 5 --transport tcp --viewer process --out /tmp/x --png-depth 16 --json --plain --wiring --web --port 8080".split(
         " ",
       ),
     );
@@ -42,6 +43,7 @@ describe("parseOptions", () => {
       pngDepth: 16,
       json: true,
       plain: true,
+      wiring: true,
       web: true,
       port: 8080,
     });
@@ -78,6 +80,7 @@ describe("parseOptions", () => {
       "--png-depth",
       "--json",
       "--plain",
+      "--wiring",
       "--web",
       "--port",
       "--help",

@@ -21,6 +21,8 @@ export interface DemoOptions {
   pngDepth: 8 | 16;
   json: boolean;
   plain: boolean;
+  /** Print the wiring graph (every signal connection) after launch. */
+  wiring: boolean;
   /** Serve a live view to a browser instead of the terminal viewer, until Ctrl-C or Stop. */
   web: boolean;
   /** Gateway port for `--web` (0: a free one). */
@@ -40,6 +42,7 @@ const OPTIONS = {
   "png-depth": { type: "string", default: "8" },
   json: { type: "boolean", default: false },
   plain: { type: "boolean", default: false },
+  wiring: { type: "boolean", default: false },
   web: { type: "boolean", default: false },
   port: { type: "string", default: "0" },
   help: { type: "boolean", short: "h", default: false },
@@ -59,16 +62,17 @@ Options:
   --exposure MS       camera exposure in milliseconds                     [20]
   --transport T       forwarder transport: inproc, ipc or tcp             [inproc]
   --viewer P          where the viewer runs: main, worker or process      [main]
-                      (process needs ipc or tcp; inproc then becomes ipc)
   --out DIR           where last-frame.png is written                     [out]
   --png-depth 8|16    8: auto-contrast for viewing, 16: raw camera counts [8]
   --json              print a machine-readable summary instead of the display
   --plain             progress as lines, no cursor movement (automatic when
                       stdout is not a terminal)
+  --wiring            print every signal connection once the session is
+                      wired (with --json: in the summary, as "wiring")
   --web               serve a live view to a browser: it shows the frames and
                       drives the camera and stage by signals; runs until
                       Ctrl-C or the page's Stop (ignores --tiles, --frames,
-                      --viewer, --transport)
+                      --viewer, --transport, --wiring)
   --port N            port of the --web page (0: a free one)              [0]
   -h, --help          show this help
 `;
@@ -98,6 +102,7 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
     pngDepth: Number(oneOf("--png-depth", values["png-depth"], ["8", "16"] as const)) as 8 | 16,
     json: values.json,
     plain: values.plain,
+    wiring: values.wiring,
     web: values.web,
     port: port(values.port),
     help: values.help,

@@ -3,32 +3,31 @@
  *
  *   pnpm demo -- --help
  */
-import { resolve } from "node:path";
-import { launch, VirtualBus } from "@sunflare/virtual";
+import { extname, resolve } from "node:path";
+import { inProcess, inWorker, launch, VirtualBus } from "@sunflare/virtual";
+import type { MemberExit } from "@sunflare/virtual";
 import { HELP, parseOptions, type DemoOptions } from "./cli.js";
 import { Camera } from "./plugins/camera.js";
 import { AcquisitionController } from "./plugins/controller.js";
+import { ReportListener, ViewerFailed } from "./plugins/report-listener.js";
 import { Stage } from "./plugins/stage.js";
 import { Viewer, type ViewerOptions } from "./plugins/viewer.js";
-import { RemoteViewer } from "./placement/remote-viewer.js";
 import { startWebSession } from "./web/session.js";
 import { detectPalette } from "./view/preview.js";
+import { wiringText } from "./view/wiring.js";
 
 /** Micrometres of sample per camera pixel. */
 const PIXEL_SIZE = 0.5;
+/** The viewer's placed module, with this file's extension: .ts under tsx, .js once built. */
+const VIEWER_MEMBER = new URL(
+  `./placement/viewer-member${extname(import.meta.url)}`,
+  import.meta.url,
+);
 
 async function main(options: DemoOptions): Promise<number> {
   if (options.web) return web(options);
-  let { transport } = options;
-  if (options.viewer === "process" && transport === "inproc") {
-    // inproc endpoints live in one process; another process needs a socket.
-    transport = "ipc";
-    if (!options.json) console.log("The viewer runs in another process: using the ipc transport.");
-  }
-
+  const { transport } = options;
   const bus = new VirtualBus({ forwarder: { transport } });
-  await bus.ready();
-
   const viewerOptions: ViewerOptions = {
     display: displayOptions(options),
     outDir: resolve(options.outDir),
@@ -40,7 +39,10 @@ async function main(options: DemoOptions): Promise<number> {
   const viewer =
     options.viewer === "main"
       ? new Viewer(bus, viewerOptions)
-      : new RemoteViewer(bus, options.viewer, viewerOptions);
+      : (options.viewer === "worker" ? inWorker : inProcess)(VIEWER_MEMBER, {
+          name: "viewer",
+          data: viewerOptions,
+        });
   const controller = new AcquisitionController(bus, {
     tilesX: options.tilesX,
     tilesY: options.tilesY,
@@ -51,6 +53,7 @@ async function main(options: DemoOptions): Promise<number> {
     exposureMs: options.exposureMs,
     subscribers: 1,
   });
+  const listener = new ReportListener(bus);
   const plugins = [
     new Stage(bus),
     new Camera(bus, {
@@ -58,20 +61,29 @@ async function main(options: DemoOptions): Promise<number> {
       height: options.height,
       fps: options.fps,
       pixelSize: PIXEL_SIZE,
-      // The viewer may run in another thread or process: stream once it listens.
+      // Stream once the viewer listens, wherever it runs.
       subscribers: 1,
     }),
     controller,
     viewer,
+    listener,
   ];
 
-  // If a phase fails, launch shuts down what it started, and the bus.
+  // If a phase fails, launch shuts down what it started, and the bus. Once it
+  // resolves, the viewer listens and every connection is live, in every member.
   const session = await launch(bus, plugins);
+  // A viewer that crashed will never report: end the session instead of waiting.
+  const crashed = new Promise<never>((_, reject) =>
+    session.on("exit", (exit) => exit.expected || reject(new MemberCrashed(exit))),
+  );
+  crashed.catch(() => undefined);
   try {
-    await Promise.race([viewer.ready(), stopped]);
+    const wiring = options.wiring ? await session.wiring() : undefined;
+    if (wiring && !options.json) console.log(wiringText(wiring));
     const [sent, report] = await Promise.race([
-      Promise.all([controller.scan(), viewer.finished]),
+      Promise.all([controller.scan(), listener.report]),
       stopped,
+      crashed,
     ]);
     if (options.json) {
       const { received, lost, fps, mbps, p50, p99, png, width, height } = report;
@@ -88,6 +100,7 @@ async function main(options: DemoOptions): Promise<number> {
         png,
         width,
         height,
+        ...(wiring && { wiring }),
       };
       console.log(JSON.stringify(summary, null, 2));
     }
@@ -124,6 +137,13 @@ async function web(options: DemoOptions): Promise<number> {
 class Interrupted extends Error {
   constructor() {
     super("interrupted");
+  }
+}
+
+/** A placed member ended on its own: the session cannot finish without it. */
+class MemberCrashed extends Error {
+  constructor(exit: MemberExit) {
+    super(`the ${exit.name} ended unexpectedly (${exit.signal ?? `code ${exit.code}`})`);
   }
 }
 
@@ -164,8 +184,11 @@ if (options.help) {
 } else {
   const code = await main(options).catch((error: unknown) => {
     if (error instanceof Interrupted) return 130;
+    // A failure a plugin reported is news, not a bug: its message says it all.
+    if (error instanceof MemberCrashed || error instanceof ViewerFailed)
+      console.error(`Error: ${error.message}`);
     // Errors that arrived through `stop` were printed when they happened.
-    if (error !== stop.signal.reason) console.error(error);
+    else if (error !== stop.signal.reason) console.error(error);
     return 1;
   });
   if (code !== 0) process.exitCode = code;

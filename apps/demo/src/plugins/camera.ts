@@ -67,6 +67,7 @@ export class Camera {
   private sent = 0;
   private acquisition: Promise<void> | undefined;
   private stopRequested = false;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly bus: CameraBus,
@@ -118,6 +119,8 @@ export class Camera {
 
   async shutdown(): Promise<void> {
     this.stop();
+    // An acquisition still waiting for a viewer (one that crashed, say) waits no more.
+    this.abort.abort(new Error("the session is shutting down"));
     // A failed acquisition was reported when it failed; shutting down goes on.
     await this.acquisition?.catch(() => undefined);
     this.publisher?.close();
@@ -130,7 +133,9 @@ export class Camera {
     let failure: Error | undefined;
     this.sigAcquisitionStarted.emit(frames);
     try {
-      await publisher.waitForSubscribers(this.options.subscribers ?? 0);
+      await publisher.waitForSubscribers(this.options.subscribers ?? 0, {
+        signal: this.abort.signal,
+      });
       await publisher.send(CAMERA_STATUS_TOPIC, {
         acquiring: true,
         sent: this.sent,

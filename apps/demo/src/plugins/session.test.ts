@@ -55,17 +55,18 @@ describe("a session of the four plugins", () => {
       label: "test",
     });
     // What `launch` does: every registration phase, then every connection phase.
-    for (const plugin of [stage, camera, controller]) plugin.registrationPhase();
     const plugins = [stage, camera, controller, viewer];
-    for (const plugin of plugins) plugin.connectionPhase();
+    for (const plugin of plugins) plugin.registrationPhase();
+    for (const plugin of plugins) await plugin.connectionPhase();
 
     const positions: number[][] = [];
     bus.signals("Stage").sigPositionChanged.connect((x, y) => positions.push([x, y]));
     const exposures: number[] = [];
     bus.signals("Camera").sigExposureChanged.connect((ms) => exposures.push(ms));
 
-    await viewer.ready();
-    const [sent, report] = await Promise.all([controller.scan(), viewer.finished]);
+    // The viewer listens once its connection phase is over; it reports by its signal.
+    const finished = bus.signals("Viewer").sigFinished.next();
+    const [sent, [report]] = await Promise.all([controller.scan(), finished]);
 
     expect(sent).toBe(12);
     expect(report).toMatchObject({ sent: 12, received: 12, lost: 0, width: 64, height: 48 });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { asNDArray } from "@sunflare/codec";
 import type { Message, Subscriber } from "@sunflare/forwarder";
+import { Signal, type SignalRegistry } from "@sunflare/signal";
 import {
   Display,
   figuresText,
@@ -22,8 +23,14 @@ import {
   type ScanProgress,
 } from "./messages.js";
 
-/** What the viewer needs from the bus: a subscriber. Nothing else, so it runs anywhere. */
-export interface ViewerBus {
+declare module "@sunflare/signal" {
+  interface SignalMap {
+    Viewer: Pick<Viewer, "sigFinished" | "sigFailed">;
+  }
+}
+
+/** What the viewer needs from the bus: a subscriber, and a name for its signals. */
+export interface ViewerBus extends Pick<SignalRegistry, "registerSignals"> {
   connectSubscriber(topics: readonly string[]): Subscriber;
 }
 
@@ -51,16 +58,19 @@ export interface ViewerReport extends StreamFigures {
  * Watches the camera: a live preview, a progress bar of the scan and live
  * figures in the terminal; at the end, `last-frame.png` and a one-line summary.
  *
- * It only subscribes to topics, so the same plugin runs on the main thread,
- * in a worker thread or in another process.
+ * Registered as `Viewer`: it tells the session how the scan went with
+ * `sigFinished(report)`, or `sigFailed(message)`. Its data arrives through a
+ * subscriber, so the same plugin runs on the main thread, in a worker thread
+ * or in another process.
  */
 export class Viewer {
-  /** Resolves with the report when the scan is over (and the PNG written). */
-  readonly finished: Promise<ViewerReport>;
-  private resolve!: (report: ViewerReport) => void;
-  private reject!: (error: unknown) => void;
+  /** The scan is over, or the session stopped: what the viewer saw (the PNG is written). */
+  readonly sigFinished = new Signal<[report: ViewerReport]>();
+  /** The viewer failed and stopped watching. */
+  readonly sigFailed = new Signal<[message: string]>();
+
   private subscriber: Subscriber | undefined;
-  private listening: Promise<void> | undefined;
+  private watching: Promise<void> | undefined;
   private readonly display: Display;
   private readonly stats = new StreamStats();
   private last: { pixels: Uint16Array; width: number; height: number } | undefined;
@@ -74,36 +84,42 @@ export class Viewer {
     private readonly options: ViewerOptions,
     out: Output = process.stdout,
   ) {
-    this.finished = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    // Whoever awaits `finished` sees the failure; this only keeps it from being "unhandled".
-    this.finished.catch(() => undefined);
     this.display = new Display(options.display, out);
   }
 
-  connectionPhase(): void {
+  registrationPhase(): void {
+    this.bus.registerSignals(this, { name: "Viewer" });
+  }
+
+  /** Subscribes; resolves once listening, so `launch` returns with no frame to miss. */
+  async connectionPhase(): Promise<void> {
     const subscriber = this.bus.connectSubscriber(["camera/", "scan/"]);
     this.subscriber = subscriber;
-    this.listening = subscriber.ready();
-    this.run(subscriber).then(this.resolve, this.reject);
+    await subscriber.ready();
+    this.watching = this.watch(subscriber);
   }
 
-  /** Resolves once the viewer is listening: frames published from then on reach it. */
-  async ready(): Promise<void> {
-    if (!this.listening) throw new Error("Viewer: ready() before the connection phase");
-    await this.listening;
-  }
-
-  shutdown(): void {
+  /** Stops watching; the report of what arrived so far still goes out, and the PNG is written. */
+  async shutdown(): Promise<void> {
     this.subscriber?.close();
+    await this.watching;
     this.display.end();
   }
 
+  private async watch(subscriber: Subscriber): Promise<void> {
+    let report: ViewerReport;
+    try {
+      report = await this.run(subscriber);
+    } catch (error) {
+      subscriber.close();
+      this.display.end();
+      this.sigFailed.emit(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    this.sigFinished.emit(report);
+  }
+
   private async run(subscriber: Subscriber): Promise<ViewerReport> {
-    // Read once listening: nothing published before then is meant for us.
-    await this.listening;
     let complete = false;
     for await (const message of subscriber) {
       this.handle(message);
