@@ -282,6 +282,29 @@ describe("signalsOf", () => {
   });
 });
 
+describe("connections", () => {
+  it("lists both ends and the state, naming bound methods by their own name", () => {
+    const registry = new SignalRegistry({ logger: recordingLogger() });
+    registry.registerSignals(new Emitter());
+    const receiver = { show(): void {} };
+    registry.connect("Emitter", "sigSender", receiver.show.bind(receiver));
+    registry.connect("Emitter", "sigOther", () => undefined);
+    registry.connect("Later", "sigLate", function onLate() {}, { deferred: true });
+    expect(registry.connections()).toEqual([
+      { owner: "Emitter", signal: "sigSender", slot: "show", state: "live" },
+      { owner: "Emitter", signal: "sigOther", slot: "(anonymous)", state: "live" },
+      { owner: "Later", signal: "sigLate", slot: "onLate", state: "pending" },
+    ]);
+  });
+
+  it("whenLive resolves for connections to this registry's own signals", async () => {
+    const registry = new SignalRegistry();
+    registry.registerSignals(new Emitter());
+    registry.connect("Emitter", "sigSender", () => undefined);
+    await expect(registry.whenLive()).resolves.toBeUndefined();
+  });
+});
+
 describe("Connection state", () => {
   it("reports a connection undone elsewhere as not connected", () => {
     const registry = new SignalRegistry();

@@ -127,7 +127,7 @@ export interface ConnectionInfo {
   readonly owner: string;
   /** Signal name. */
   readonly signal: string;
-  /** The slot's function name (`"(anonymous)"` when it has none). */
+  /** The slot's function name, without `bound ` (`"(anonymous)"` when it has none). */
   readonly slot: string;
   /**
    * `"live"`: emissions reach the slot; `"pending"`: waiting for its signal
@@ -486,7 +486,8 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
       infos.push({
         owner: connection.name,
         signal: connection.signalName,
-        slot: connection.slot.name || "(anonymous)",
+        // A method bound by @slot is named "bound move": its own name says more.
+        slot: connection.slot.name.replace(/^(bound )+/, "") || "(anonymous)",
         state: connection.state === "connected" && connection.live ? "live" : "pending",
       });
     }

@@ -4,7 +4,7 @@ import { wiringText } from "./wiring.js";
 const entry = (overrides: Partial<SessionWiringEntry>): SessionWiringEntry => ({
   owner: "AcquisitionController",
   signal: "sigMoveRequested",
-  slot: "bound move",
+  slot: "move",
   state: "live",
   remote: false,
   member: "host",
@@ -15,7 +15,7 @@ describe("wiringText", () => {
   it("lists one connection per line, both ends, live or pending, local or remote", () => {
     const text = wiringText([
       entry({}),
-      entry({ owner: "Viewer", signal: "sigFinished", slot: "bound onFinished", remote: true }),
+      entry({ owner: "Viewer", signal: "sigFinished", slot: "onFinished", remote: true }),
       entry({
         owner: "Nobody",
         signal: "sigMissing",

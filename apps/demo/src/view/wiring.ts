@@ -14,8 +14,7 @@ import type { SessionWiringEntry } from "@sunflare/virtual";
 export function wiringText(wiring: readonly SessionWiringEntry[]): string {
   const rows = wiring.map((entry) => [
     `${entry.owner}.${entry.signal}`,
-    // A slot bound by @slot is named "bound move".
-    `${entry.member}: ${entry.slot.replace(/^bound /, "")}`,
+    `${entry.member}: ${entry.slot}`,
     entry.state,
     entry.remote ? "remote" : "local",
   ]);
