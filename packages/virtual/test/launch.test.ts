@@ -38,15 +38,25 @@ test("launch runs every registration, then every connection; shutdown goes in re
   expect(session.plugins).toHaveLength(3);
 });
 
-test("a plugin failing to shut down does not stop the others; shutdown rejects with every failure", async () => {
+test("a plugin failing to shut down does not stop the others; it is logged, and shutdown rejects with every failure", async () => {
   const log: string[] = [];
+  const errors: string[] = [];
+  const logger = {
+    debug() {},
+    info() {},
+    warn() {},
+    error: (message: string) => void errors.push(message),
+  };
   const bus = new VirtualBus();
-  const session = await launch(bus, [plugin("a", log), plugin("b", log, { failIn: "shutdown" })]);
+  const session = await launch(bus, [plugin("a", log), plugin("b", log, { failIn: "shutdown" })], {
+    logger,
+  });
   log.length = 0;
   const result = session.shutdown();
   await expect(result).rejects.toBeInstanceOf(AggregateError);
   await expect(result).rejects.toMatchObject({ errors: [new Error("b failed in shutdown")] });
   expect(log).toEqual(["b.shutdown", "a.shutdown"]);
+  expect(errors).toEqual(["Object failed to shut down."]);
   expect(bus.isShutdown).toBe(true);
 });
 
