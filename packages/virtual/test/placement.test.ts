@@ -258,7 +258,7 @@ test("a child process whose thread is blocked at shutdown is killed", async () =
   const bus = new VirtualBus();
   const session = await launch(
     bus,
-    [probe("process", { name: "Spinning", spinOnShutdown: true })],
+    [new Test(bus, []), probe("process", { name: "Spinning", spinOnShutdown: true })],
     {
       logger,
       exitTimeoutMs: 200,
