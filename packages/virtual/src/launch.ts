@@ -43,7 +43,7 @@ export interface Session
   /**
    * Shuts every plugin with a `shutdown` method and every placed member down,
    * in reverse launch order, then the bus. A member's thread or process is
-   * waited for; one still running `exitTimeoutMs` after being asked is ended.
+   * waited for (see {@link LaunchOptions.exitTimeoutMs}).
    * A failure does not stop the others: all are shut down, then the returned
    * promise rejects with an `AggregateError` of the failures. Idempotent.
    */
@@ -214,12 +214,8 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
     const starts = await Promise.allSettled(
       [...this.#members.values()].map((member) =>
         member.start().catch((error: unknown) => {
-          throw new Error(
-            `${member.placement.label} failed to start: ${(error as Error).message}`,
-            {
-              cause: error,
-            },
-          );
+          const message = `${member.placement.label} failed to start: ${(error as Error).message}`;
+          throw new Error(message, { cause: error });
         }),
       ),
     );
