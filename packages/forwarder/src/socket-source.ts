@@ -28,6 +28,8 @@ export class SocketSource implements FrameSource {
   #isConnected = false;
   /** See {@link #setFlowing}. */
   #flowing = false;
+  /** zeromq.js's own `closed` is a native call, and reads ask for it per message. */
+  #closed = false;
 
   constructor(
     highWaterMark: number,
@@ -45,7 +47,7 @@ export class SocketSource implements FrameSource {
   }
 
   get closed(): boolean {
-    return this.#socket.closed;
+    return this.#closed;
   }
 
   connect(info: ConnectInfo): void {
@@ -88,7 +90,8 @@ export class SocketSource implements FrameSource {
   }
 
   close(): void {
-    if (this.closed) return;
+    if (this.#closed) return;
+    this.#closed = true;
     this.#socket.close();
     forgetAtExit(this.#socket);
     if (this.#events) forgetAtExit(this.#events);
