@@ -35,6 +35,11 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
     channel.send({ type: "reply", id, ok: true, value });
   const fail = (id: number, error: unknown): void =>
     channel.send({ type: "reply", id, ok: false, error: reportError(error) });
+  const leave = (): void => {
+    channel.close();
+    // The bus is closed, so ending is safe; a plugin's forgotten timer must not keep us.
+    setTimeout(() => process.exit(), LEAVE_GRACE_MS).unref();
+  };
   let bus: VirtualBus | undefined;
   let plugins: readonly object[] = [];
   try {
@@ -46,7 +51,7 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   } catch (error) {
     fail(0, error);
     await bus?.shutdown();
-    channel.close();
+    leave();
     return;
   }
   const joined = bus;
@@ -81,11 +86,6 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
     void stop()
       .catch(() => undefined)
       .finally(leave);
-  };
-  const leave = (): void => {
-    channel.close();
-    // The bus is closed, so ending is safe; a plugin's forgotten timer must not keep us.
-    setTimeout(() => process.exit(), LEAVE_GRACE_MS).unref();
   };
   joined.membership.on("closed", (reason) => {
     if (reason !== undefined) orphaned();
