@@ -2,7 +2,14 @@ import { EventEmitter } from "eventemitter3";
 import type { Logger } from "@sunflare/signal";
 import { defaultLogger } from "@sunflare/signal";
 import type { BusAddress, VirtualBus, WiringEntry } from "./bus.js";
-import { connectAll, pluginName, registerAll, whenLive, whenRegistered } from "./phases.js";
+import {
+  connectAll,
+  pluginName,
+  registerAll,
+  shutdownAll,
+  whenLive,
+  whenRegistered,
+} from "./phases.js";
 import { PlacedMember, describe, type Ended } from "./placed-member.js";
 import { isPlacement, type Placement } from "./placement.js";
 import { hasShutdown } from "./plugin.js";
@@ -248,20 +255,14 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   }
 
   async #close(): Promise<void> {
-    const failures: unknown[] = [];
-    for (const plugin of [...this.plugins].reverse()) {
-      const member = this.#memberOf(plugin);
-      try {
-        if (member !== undefined) await this.#stop(member);
-        else if (!isPlacement(plugin) && hasShutdown(plugin)) await plugin.shutdown();
-      } catch (error) {
-        this.#logger.error(
-          `${member?.placement.label ?? pluginName(plugin)} failed to shut down.`,
-          error,
-        );
-        failures.push(error);
-      }
-    }
+    const failures = await shutdownAll(
+      this.plugins,
+      (plugin, error) => this.#logger.error(`${pluginName(plugin)} failed to shut down.`, error),
+      (plugin) => {
+        const member = this.#memberOf(plugin);
+        return member === undefined ? hasShutdown(plugin) && plugin.shutdown() : this.#stop(member);
+      },
+    );
     try {
       await this.bus.shutdown();
     } catch (error) {

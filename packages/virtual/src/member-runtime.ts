@@ -13,6 +13,7 @@ import {
   shutdownAll,
   whenLive,
   whenRegistered,
+  withDeadline,
 } from "./phases.js";
 
 /** How a placed member talks to its host: the worker's port or the child's IPC channel. */
@@ -126,17 +127,6 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
 
 /** Milliseconds a member that left may take to end by itself before it exits. */
 const LEAVE_GRACE_MS = 1000;
-
-/** `work`'s result, or `late()`'s after `ms`. */
-async function withDeadline<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)));
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function build(bus: VirtualBus, start: StartRequest): Promise<readonly object[]> {
   const module = (await import(start.module)) as { default?: unknown };

@@ -1,6 +1,7 @@
 // The steps of a launch that the host and every placed member run alike on
 // their own plugins.
 import type { SignalRegistry } from "@sunflare/signal";
+import { isPlacement } from "./placement.js";
 import { hasConnectionPhase, hasRegistrationPhase, hasShutdown } from "./plugin.js";
 
 /** Runs every plugin's `registrationPhase`, in order. */
@@ -14,18 +15,19 @@ export async function connectAll(plugins: readonly object[]): Promise<void> {
 }
 
 /**
- * Shuts every plugin down in reverse order; a failure does not stop the
- * others. Returns the failures, after `report` saw each.
+ * Shuts every plugin down in reverse order (`stop`, by default its `shutdown`
+ * method); a failure does not stop the others. Returns the failures, after
+ * `report` saw each.
  */
 export async function shutdownAll(
   plugins: readonly object[],
   report: (plugin: object, error: unknown) => void,
+  stop: (plugin: object) => unknown = (plugin) => hasShutdown(plugin) && plugin.shutdown(),
 ): Promise<unknown[]> {
   const failures: unknown[] = [];
   for (const plugin of [...plugins].reverse()) {
-    if (!hasShutdown(plugin)) continue;
     try {
-      await plugin.shutdown();
+      await stop(plugin);
     } catch (error) {
       report(plugin, error);
       failures.push(error);
@@ -34,9 +36,9 @@ export async function shutdownAll(
   return failures;
 }
 
-/** The name a plugin goes by in reports. */
+/** The name a plugin (or a placement) goes by in reports. */
 export function pluginName(plugin: object): string {
-  return String(plugin.constructor?.name ?? "plugin");
+  return isPlacement(plugin) ? plugin.label : String(plugin.constructor?.name ?? "plugin");
 }
 
 /**
@@ -71,9 +73,17 @@ export function whenRegistered(
 }
 
 /** Resolves once every connected connection of `registry` is live, or after `timeoutMs` (the rest stays pending). */
-export async function whenLive(registry: SignalRegistry, timeoutMs: number): Promise<void> {
+export function whenLive(registry: SignalRegistry, timeoutMs: number): Promise<void> {
+  return withDeadline(registry.whenLive(), timeoutMs, () => undefined);
+}
+
+/** `work`'s result, or `late()`'s once `ms` passed first. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([registry.whenLive(), timeout]);
-  clearTimeout(timer);
+  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)));
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { BusAddress } from "./bus.js";
 import type { ControlReply, ControlRequest, ControlResults, StartRequest } from "./control.js";
 import { MemberError } from "./control.js";
+import { withDeadline } from "./phases.js";
 import type { Placement } from "./placement.js";
 import { tsxFor } from "./typescript.js";
 
@@ -124,13 +125,11 @@ export class PlacedMember {
     // Never started (its start failed before a thread or process existed), or gone already.
     if (this.#child === undefined || this.hasEnded) return "exited";
     const asked = this.request("shutdown").catch((error: unknown) => error);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<"late">(
-      (resolve) =>
-        (timer = setTimeout(resolve, this.settings.exitTimeoutMs + KILL_GRACE_MS, "late")),
+    const outcome = await withDeadline(
+      this.ended.then(() => "exited" as const),
+      this.settings.exitTimeoutMs + KILL_GRACE_MS,
+      () => "late" as const,
     );
-    const outcome = await Promise.race([this.ended.then(() => "exited" as const), late]);
-    clearTimeout(timer);
     if (outcome === "late") {
       this.kill();
       await this.ended;
