@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import type { Worker } from "node:worker_threads";
-import type { BusAddress } from "../src/index.js";
+import type { BusAddress, Logger } from "../src/index.js";
 import { Signal } from "../src/index.js";
 import { tsArgs, tsWorker } from "@sunflare/jest-config/run-ts";
 
@@ -104,4 +104,18 @@ export function until(predicate: () => boolean): { done: Promise<void>; check: (
     if (predicate()) resolve();
   };
   return { done, check };
+}
+
+/** A logger that keeps the warnings and errors it gets. */
+export function recordingLogger(): Logger & { errors: string[]; warnings: string[] } {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  return {
+    errors,
+    warnings,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message) => void warnings.push(message),
+    error: (message) => void errors.push(message),
+  };
 }

@@ -6,6 +6,7 @@ import {
   launch,
   VirtualBus,
 } from "../src/index.js";
+import { recordingLogger } from "./helpers.js";
 
 function plugin(
   name: string,
@@ -40,13 +41,7 @@ test("launch runs every registration, then every connection; shutdown goes in re
 
 test("a plugin failing to shut down does not stop the others; it is logged, and shutdown rejects with every failure", async () => {
   const log: string[] = [];
-  const errors: string[] = [];
-  const logger = {
-    debug() {},
-    info() {},
-    warn() {},
-    error: (message: string) => void errors.push(message),
-  };
+  const logger = recordingLogger();
   const bus = new VirtualBus();
   const session = await launch(bus, [plugin("a", log), plugin("b", log, { failIn: "shutdown" })], {
     logger,
@@ -56,7 +51,7 @@ test("a plugin failing to shut down does not stop the others; it is logged, and 
   await expect(result).rejects.toBeInstanceOf(AggregateError);
   await expect(result).rejects.toMatchObject({ errors: [new Error("b failed in shutdown")] });
   expect(log).toEqual(["b.shutdown", "a.shutdown"]);
-  expect(errors).toEqual(["Object failed to shut down."]);
+  expect(logger.errors).toEqual(["Object failed to shut down."]);
   expect(bus.isShutdown).toBe(true);
 });
 

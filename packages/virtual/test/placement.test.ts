@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Logger, MemberExit, PlacementOptions, Session } from "../src/index.js";
+import type { MemberExit, PlacementOptions, Session } from "../src/index.js";
 import { inProcess, inWorker, launch, Signal, VirtualBus } from "../src/index.js";
 import type { Journal, ProbeData } from "./fixtures/probe.js";
-import { fixture } from "./helpers.js";
+import { fixture, recordingLogger } from "./helpers.js";
 
 const PROBE = pathToFileURL(fixture("probe.ts"));
 /** The members load this repository's sources, as the tests do. */
@@ -73,19 +73,6 @@ class Test {
 const marker = (name: string, log: string[]) => ({
   shutdown: () => void log.push(`${name}.shutdown`),
 });
-
-function recordingLogger(): Logger & { warnings: string[]; errors: string[] } {
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  return {
-    warnings,
-    errors,
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message: string) => void warnings.push(message),
-    error: (message: string) => void errors.push(message),
-  };
-}
 
 function isRunning(pid: number): boolean {
   try {

@@ -1,20 +1,7 @@
-import type { Logger } from "../src/index.js";
 import { launch, Signal, slot, VirtualBus } from "../src/index.js";
+import { recordingLogger } from "./helpers.js";
 
 // The signal scenarios of the original sunflare.virtual test-suite.
-
-function recordingLogger(): Logger & { errors: string[]; warnings: string[] } {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  return {
-    errors,
-    warnings,
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message) => void warnings.push(message),
-    error: (message) => void errors.push(message),
-  };
-}
 
 class Emitter {
   readonly sigSender = new Signal<[number]>();
