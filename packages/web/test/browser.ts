@@ -39,13 +39,17 @@ export function recordingLogger(): Logger & { warnings: string[] } {
   };
 }
 
-/** A bus and a gateway serving the test pages; `close()` ends both. */
-export async function served(options: WebOptions = {}): Promise<{
+/** A bus and a gateway serving the test pages, as {@link served} makes them. */
+export interface Served {
   bus: VirtualBus;
   gateway: WebGateway;
   logger: ReturnType<typeof recordingLogger>;
+  /** Ends the gateway, then the bus. */
   close(): Promise<void>;
-}> {
+}
+
+/** A bus and a gateway serving the test pages; `close()` ends both. */
+export async function served(options: WebOptions = {}): Promise<Served> {
   const bus = new VirtualBus();
   const logger = recordingLogger();
   const gateway = await serveWeb(bus, { root: pagesRoot, logger, ...options });
@@ -67,6 +71,36 @@ export async function openPage(browser: Browser, url: string): Promise<Page> {
   await page.goto(url);
   await page.waitForFunction(() => "sunflare" in window);
   return page;
+}
+
+/**
+ * For a test file: one Chromium, started before its tests and closed after
+ * them. Returns what opens a page in it (see {@link openPage}).
+ */
+export function usePages(): (url: string) => Promise<Page> {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return (url) => openPage(browser!, url);
+}
+
+/**
+ * For a test file: one bus and gateway shared by its tests, served before the
+ * first and closed after the last. The returned object is filled in then.
+ */
+export function useServed(options?: WebOptions): Served {
+  const setup = {} as Served;
+  beforeAll(async () => {
+    Object.assign(setup, await served(options));
+  });
+  afterAll(async () => {
+    await setup.close?.();
+  });
+  return setup;
 }
 
 /** The gateway's URL with another token. */

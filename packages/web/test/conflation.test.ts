@@ -1,21 +1,12 @@
 // A slow page never slows the bus: data is conflated for it, signal traffic is never dropped.
-import type { Browser } from "playwright-core";
 import { CloseCode } from "../src/index.js";
-import { launchBrowser, openPage, served } from "./browser.js";
+import { served, usePages } from "./browser.js";
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const open = usePages();
 
 test("a page whose event loop is blocked gets conflated frames, a Node subscriber on the same topic gets them all", async () => {
   const setup = await served({ window: 512 * 1024 });
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const frames = 40;
   const witness = setup.bus.connectSubscriber("camera/frames");
   await witness.ready();
@@ -56,7 +47,7 @@ test("a page whose event loop is blocked gets conflated frames, a Node subscribe
 
 test("signal traffic is never conflated: a page that takes none is disconnected with CloseCode.backlog", async () => {
   const setup = await served({ window: 64 * 1024, maxBacklog: 256 * 1024 });
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const topic = "\u0000sunflare/signal/Camera/sigFrame";
   const onPage = await page.evaluateHandle(async (topic) => {
     const bus = await window.sunflare.connectWeb(location.href);

@@ -1,21 +1,10 @@
 // The data path between a real browser page and the bus, through the gateway.
 import { get } from "node:http";
 import { asNDArray, ndarray } from "@sunflare/codec";
-import type { Browser } from "playwright-core";
-import { launchBrowser, openPage, served } from "./browser.js";
+import { usePages, useServed } from "./browser.js";
 
-let browser: Browser;
-let setup: Awaited<ReturnType<typeof served>>;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  setup = await served();
-});
-
-afterAll(async () => {
-  await setup?.close();
-  await browser?.close();
-});
+const open = usePages();
+const setup = useServed();
 
 function fetchText(url: string): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -43,7 +32,7 @@ test("GET /sunflare-web.js is one self-contained ES module with the client's exp
   // Self-contained: no import statement, static or dynamic (a plain page has no import map nor bundler).
   expect(/(^|[;}])\s*import\s*[\s{*"']/m.test(body)).toBe(false);
   expect(/\bimport\s*\(/.test(body)).toBe(false);
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const exported = await page.evaluate(() => Object.keys(window.sunflare).sort());
   expect(exported).toEqual(
     expect.arrayContaining(["Signal", "asNDArray", "connectWeb", "decode", "encode", "ndarray"]),
@@ -52,7 +41,7 @@ test("GET /sunflare-web.js is one self-contained ES module with the client's exp
 });
 
 test("a page receives an NDArray frame from Node, its body byte for byte as the bus carried it", async () => {
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const onPage = await page.evaluateHandle(async () => {
     const bus = await window.sunflare.connectWeb(location.href);
     const frames = bus.connectSubscriber("camera/frames");
@@ -95,7 +84,7 @@ test("a page receives an NDArray frame from Node, its body byte for byte as the 
 test("Node receives what a page publishes, the body exactly as the page encoded it", async () => {
   const subscriber = setup.bus.connectSubscriber("ui/");
   await subscriber.ready();
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const encoded = await page.evaluate(async () => {
     const { connectWeb, encode, ndarray } = window.sunflare;
     const bus = await connectWeb(location.href);
@@ -118,7 +107,7 @@ test("Node receives what a page publishes, the body exactly as the page encoded 
 });
 
 test("a page's subscribers iterate until closed, and a page may hear its own messages", async () => {
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const seen = await page.evaluate(async () => {
     const bus = await window.sunflare.connectWeb(location.href);
     const subscriber = bus.connectSubscriber(["a/", "b/"]);

@@ -1,22 +1,14 @@
 // Who may join through the gateway, and what a page may send.
 import { VirtualBus } from "@sunflare/virtual";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { CloseCode, serveWeb } from "../src/index.js";
-import { launchBrowser, openPage, recordingLogger, served, withToken } from "./browser.js";
+import { recordingLogger, served, usePages, withToken } from "./browser.js";
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const open = usePages();
 
 test("a page with a wrong token is refused, and one with the right token joins", async () => {
   const setup = await served();
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const wrong = withToken(setup.gateway.url, "not-the-token");
   const outcome = await page.evaluate(async (url) => {
     try {
@@ -63,7 +55,7 @@ test("a page from another origin is refused, even with the token", async () => {
   // The other site: another gateway's page (another port, so another origin).
   const elsewhere = await served();
   const setup = await served();
-  const page = await openPage(browser, elsewhere.gateway.url);
+  const page = await open(elsewhere.gateway.url);
   expect(await tryOpen(page, socketUrlOf(setup.gateway.url))).toBe("closed 1006");
   const origin = new URL(elsewhere.gateway.url).origin;
   expect(setup.logger.warnings.join("\n")).toContain(`(Origin ${origin}): Forbidden`);
@@ -78,7 +70,7 @@ test("a page from another origin is refused, even with the token", async () => {
 test("an origin in `origins` may join", async () => {
   const elsewhere = await served();
   const setup = await served({ origins: [new URL(elsewhere.gateway.url).origin] });
-  const page = await openPage(browser, elsewhere.gateway.url);
+  const page = await open(elsewhere.gateway.url);
   expect(await tryOpen(page, socketUrlOf(setup.gateway.url))).toBe("open");
   await page.close();
   await setup.close();
@@ -89,7 +81,7 @@ test("a message over maxMessageSize closes the page's connection (1009) and neve
   const setup = await served({ maxMessageSize: 64 * 1024 });
   const subscriber = setup.bus.connectSubscriber("big");
   await subscriber.ready();
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const closed = await page.evaluate(async () => {
     const bus = await window.sunflare.connectWeb(location.href);
     const publisher = bus.connectPublisher();
@@ -109,7 +101,7 @@ test("a message over maxMessageSize closes the page's connection (1009) and neve
 
 test("a page cannot publish on the bus's reserved topics", async () => {
   const setup = await served();
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const refused = await page.evaluate(async () => {
     const bus = await window.sunflare.connectWeb(location.href);
     return bus
@@ -176,7 +168,7 @@ test("a page speaks as its own member only: a registry in another member's name 
   const setup = await served();
   const left: string[] = [];
   setup.bus.membership.on("left", (info) => left.push(info.member));
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const closed = await page.evaluate(
     ({ url, host }) =>
       new Promise<string>((resolve) => {

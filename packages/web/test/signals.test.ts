@@ -2,21 +2,10 @@
 import { ndarray } from "@sunflare/codec";
 import { Signal } from "@sunflare/signal";
 import type { MemberInfo } from "@sunflare/signal";
-import type { Browser } from "playwright-core";
-import { launchBrowser, openPage, served } from "./browser.js";
+import { usePages, useServed } from "./browser.js";
 
-let browser: Browser;
-let setup: Awaited<ReturnType<typeof served>>;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  setup = await served();
-});
-
-afterAll(async () => {
-  await setup?.close();
-  await browser?.close();
-});
+const open = usePages();
+const setup = useServed();
 
 test("a click on the page reaches a slot on the host", async () => {
   const exposures: number[] = [];
@@ -28,7 +17,7 @@ test("a click on the page reaches a slot on the host", async () => {
       deferred: true,
     },
   );
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   await page.evaluate(async () => {
     const { connectWeb, Signal } = window.sunflare;
     const bus = await connectWeb(location.href);
@@ -57,7 +46,7 @@ test("a click on the page reaches a slot on the host", async () => {
 test("an emission on the host updates the page, NDArray arguments included", async () => {
   const stage = { sigMoved: new Signal<[number, number, unknown]>() };
   setup.bus.registerSignals(stage, { name: "Stage" });
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   await page.evaluate(async () => {
     const { connectWeb, asNDArray } = window.sunflare;
     const bus = await connectWeb(location.href);
@@ -83,7 +72,7 @@ test("the host sees the page as a member, and forgets it at once when the page c
         resolve([info, reason]),
       ),
     );
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const { member, seen } = await page.evaluate(async () => {
     const bus = await window.sunflare.connectWeb(location.href);
     bus.registerSignals({ sigClicked: new window.sunflare.Signal() }, { name: "Panel" });
@@ -102,7 +91,7 @@ test("the host sees the page as a member, and forgets it at once when the page c
   expect(await leaving).toEqual([expect.objectContaining({ member }), "left"]);
   expect(setup.bus.has("Panel")).toBe(false);
   // A tab that is simply closed says nothing: the gateway leaves for it.
-  const other = await openPage(browser, setup.gateway.url);
+  const other = await open(setup.gateway.url);
   const otherMember = await other.evaluate(
     async () => (await window.sunflare.connectWeb(location.href)).member,
   );
@@ -118,7 +107,7 @@ test("a page too busy to beat stays a member while its connection is open", asyn
   const silent: string[] = [];
   const onLeft = (info: MemberInfo, reason: string) => silent.push(`${info.member} ${reason}`);
   setup.bus.membership.on("left", onLeft);
-  const page = await openPage(browser, setup.gateway.url);
+  const page = await open(setup.gateway.url);
   const member = await page.evaluate(async () => {
     const bus = await window.sunflare.connectWeb(location.href);
     bus.registerSignals({ sigBusy: new window.sunflare.Signal() }, { name: "Busy" });
