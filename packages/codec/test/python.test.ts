@@ -1,20 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { findPython } from "@sunflare/jest-config/python";
 import { Codec, allocNDArray, asNDArray, decode, encode, ndarray } from "../src/index.js";
 
-/** The first of $SUNFLARE_PYTHON, /usr/bin/python3, python3 that imports msgpack and numpy. */
-function findPython(): { python?: string; tried: string[] } {
-  const candidates = [process.env.SUNFLARE_PYTHON, "/usr/bin/python3", "python3"].filter(
-    (c): c is string => c !== undefined && c !== "",
-  );
-  for (const python of candidates) {
-    const probe = spawnSync(python, ["-c", "import msgpack, numpy"], { timeout: 15_000 });
-    if (probe.status === 0) return { python, tried: candidates };
-  }
-  return { tried: candidates };
-}
-
-const { python, tried } = findPython();
+const { python, tried } = findPython("msgpack, numpy");
 
 function frameMessage(pixels: Uint16Array, note: string): Record<string, unknown> {
   return {

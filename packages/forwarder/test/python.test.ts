@@ -1,21 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { findPython } from "@sunflare/jest-config/python";
 import { asNDArray } from "@sunflare/codec";
 import { Forwarder, Publisher, Subscriber } from "../src/index.js";
 
-/** The first of $SUNFLARE_PYTHON, /usr/bin/python3, python3 that imports zmq, msgpack and numpy. */
-function findPython(): { python?: string; tried: string[] } {
-  const candidates = [process.env.SUNFLARE_PYTHON, "/usr/bin/python3", "python3"].filter(
-    (c): c is string => c !== undefined && c !== "",
-  );
-  for (const python of candidates) {
-    const probe = spawnSync(python, ["-c", "import zmq, msgpack, numpy"], { timeout: 15_000 });
-    if (probe.status === 0) return { python, tried: candidates };
-  }
-  return { tried: candidates };
-}
-
-const { python, tried } = findPython();
+const { python, tried } = findPython("zmq, msgpack, numpy");
 
 if (python === undefined) {
   test("needs a Python with pyzmq, msgpack and numpy for the interoperability test", () => {

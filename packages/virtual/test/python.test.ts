@@ -1,24 +1,13 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { findPython } from "@sunflare/jest-config/python";
 import { Signal, VirtualBus } from "../src/index.js";
 
 // A Python peer with only pyzmq and msgpack is a member of the bus (wire
 // protocol version 1): it owns a signal a TypeScript plugin connects to, and
 // receives a TypeScript emission by subscribing to its topic.
 
-/** The first of $SUNFLARE_PYTHON, /usr/bin/python3, python3 that imports zmq and msgpack. */
-function findPython(): { python?: string; tried: string[] } {
-  const candidates = [process.env.SUNFLARE_PYTHON, "/usr/bin/python3", "python3"].filter(
-    (c): c is string => c !== undefined && c !== "",
-  );
-  for (const python of candidates) {
-    const probe = spawnSync(python, ["-c", "import zmq, msgpack"], { timeout: 15_000 });
-    if (probe.status === 0) return { python, tried: candidates };
-  }
-  return { tried: candidates };
-}
-
-const { python, tried } = findPython();
+const { python, tried } = findPython("zmq, msgpack");
 
 class Stage {
   readonly sigMoved = new Signal<[x: number, label: string]>();
