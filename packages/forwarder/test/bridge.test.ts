@@ -8,16 +8,10 @@ import { releaseAfterEach } from "./helpers.js";
 
 // An inproc forwarder reached from other processes through addTransport().
 
-const { open, stopAfter } = releaseAfterEach();
-
-async function inprocForwarder(): Promise<Forwarder> {
-  const forwarder = stopAfter(new Forwarder());
-  await forwarder.start();
-  return forwarder;
-}
+const { open, startedForwarder, stopAfter } = releaseAfterEach();
 
 test("a subscriber in a child process, through an ipc bridge, gets what the main thread publishes after its ready()", async () => {
-  const forwarder = await inprocForwarder();
+  const forwarder = await startedForwarder();
   const addresses = await forwarder.addTransport("ipc");
   expect(addresses.publishAddress).toMatch(/^ipc:\/\//);
   const publisher = open(new Publisher(forwarder));
@@ -49,7 +43,7 @@ test("a subscriber in a child process, through an ipc bridge, gets what the main
 });
 
 test("a publisher and a subscriber both on a tcp bridge with CURVE meet through the forwarder", async () => {
-  const forwarder = await inprocForwarder();
+  const forwarder = await startedForwarder();
   const keys = curveKeyPair();
   const addresses = await forwarder.addTransport("tcp", { curve: keys });
   const curve = { serverKey: keys.publicKey };

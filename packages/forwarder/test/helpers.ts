@@ -1,4 +1,5 @@
-import type { Forwarder, ForwarderAddresses, Message, Subscriber } from "../src/index.js";
+import type { ForwarderAddresses, Message, Subscriber } from "../src/index.js";
+import { Forwarder } from "../src/index.js";
 
 /** Receives exactly `count` messages. */
 export async function take(subscriber: Subscriber, count: number): Promise<Message[]> {
@@ -49,6 +50,8 @@ export function gaps(sequence: readonly number[], total: number): number {
 export function releaseAfterEach(): {
   open<T extends { close(): void }>(socket: T): T;
   stopAfter(forwarder: Forwarder): Forwarder;
+  /** A new inproc forwarder, started, stopped after the test. */
+  startedForwarder(): Promise<Forwarder>;
   /** Closes the sockets opened so far, for a test that stops its forwarder itself. */
   closeSockets(): void;
 } {
@@ -61,14 +64,20 @@ export function releaseAfterEach(): {
     closeSockets();
     await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.stop()));
   });
+  const stopAfter = (forwarder: Forwarder): Forwarder => {
+    forwarders.push(forwarder);
+    return forwarder;
+  };
   return {
     closeSockets,
     open(socket) {
       sockets.push(socket);
       return socket;
     },
-    stopAfter(forwarder) {
-      forwarders.push(forwarder);
+    stopAfter,
+    async startedForwarder() {
+      const forwarder = stopAfter(new Forwarder());
+      await forwarder.start();
       return forwarder;
     },
   };

@@ -13,7 +13,7 @@ import { addressesOf, releaseAfterEach } from "./helpers.js";
 // protocol between the subscriber and that publisher.
 
 const fixture = join(__dirname, "fixtures", "streaming-publisher.ts");
-const { open, stopAfter } = releaseAfterEach();
+const { open, startedForwarder, stopAfter } = releaseAfterEach();
 const after = 500;
 
 /** A streaming publisher elsewhere, told through `tell` and heard through `messages`. */
@@ -92,8 +92,7 @@ test.each<[string, Transport, (forwarder: Forwarder) => Streamer | Promise<Strea
 );
 
 test("a publisher needs no subscription but the forwarder's catch-all: filtering is the forwarder's", async () => {
-  const forwarder = stopAfter(new Forwarder());
-  await forwarder.start();
+  const forwarder = await startedForwarder();
   // A raw publisher that applies only the subscriptions it is told to, and
   // is told only the forwarder's catch-all, never a subscriber's topic.
   const raw = open(new zmq.XPublisher({ linger: 0, manual: true }));

@@ -2,18 +2,12 @@ import { join } from "node:path";
 import { decode } from "@sunflare/codec";
 import { tsWorker } from "@sunflare/jest-config/run-ts";
 import * as zmq from "zeromq";
-import { Forwarder, Subscriber } from "../src/index.js";
+import { Subscriber } from "../src/index.js";
 import { presenceTopic } from "../src/topic.js";
 import { addressesOf, countTurns, releaseAfterEach } from "./helpers.js";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", name);
-const { open, stopAfter } = releaseAfterEach();
-
-async function startedForwarder(): Promise<Forwarder> {
-  const forwarder = stopAfter(new Forwarder());
-  await forwarder.start();
-  return forwarder;
-}
+const { open, startedForwarder } = releaseAfterEach();
 
 test("a subscriber flooded from another thread leaves the event loop its turns", async () => {
   const forwarder = await startedForwarder();
