@@ -1,3 +1,5 @@
+import { SunflareError } from "@sunflare/wire";
+
 /**
  * Thrown when bytes are not one complete, well-formed MessagePack value that this
  * codec supports, or when {@link asNDArray} is handed something that is not the
@@ -14,11 +16,14 @@
  * }
  * ```
  */
-export class DecodeError extends Error {
+export class DecodeError extends SunflareError {
+  /** @param message what was wrong, and where */
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "DecodeError";
+    super("decode", message, options);
   }
+
+  /** `"DecodeError"`. */
+  override name = "DecodeError";
 }
 
 /**
@@ -26,9 +31,12 @@ export class DecodeError extends Error {
  * function, a bigint wider than 64 bits, an invalid `Date`, or a value nested
  * too deeply (including cyclic references).
  */
-export class EncodeError extends Error {
+export class EncodeError extends SunflareError {
+  /** @param message which value has no MessagePack form */
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "EncodeError";
+    super("encode", message, options);
   }
+
+  /** `"EncodeError"`. */
+  override name = "EncodeError";
 }

@@ -1,3 +1,4 @@
+import { isInprocAddress } from "@sunflare/wire";
 import type { Socket } from "zeromq";
 import type { CurveClientOptions } from "./curve.js";
 import { applyCurveClient } from "./curve.js";
@@ -54,6 +55,5 @@ export function connectSocket(socket: Socket, info: ConnectInfo): void {
  */
 export function isInproc(endpoint: Endpoint): boolean {
   if (endpoint instanceof Forwarder) return endpoint.transport === "inproc";
-  const address = typeof endpoint === "string" ? endpoint : endpoint.publishAddress;
-  return address.startsWith("inproc://");
+  return isInprocAddress(typeof endpoint === "string" ? endpoint : endpoint.publishAddress);
 }

@@ -1,14 +1,11 @@
+import { SunflareError } from "@sunflare/wire";
+
 /**
  * Thrown by operations on a {@link Publisher} or {@link Subscriber} that was
- * closed (or whose `AbortSignal` fired) before the operation could complete.
+ * closed (or whose `AbortSignal` fired) before the operation could complete:
+ * the catalogue's `ClosedError` (code `"closed"`).
  */
-export class ClosedError extends Error {
-  override readonly name = "ClosedError";
-
-  constructor(what: string) {
-    super(`${what} is closed`);
-  }
-}
+export { ClosedError } from "@sunflare/wire";
 
 /**
  * Reported (never thrown) by a {@link Subscriber} for a bundle (several
@@ -17,8 +14,9 @@ export class ClosedError extends Error {
  * frames are kept, so nothing is lost silently. Messages of any other shape
  * are delivered as they came.
  */
-export class MalformedMessageError extends Error {
-  override readonly name = "MalformedMessageError";
+export class MalformedMessageError extends SunflareError {
+  /** `"MalformedMessageError"`. */
+  override name = "MalformedMessageError";
 
   /**
    * @param message what was wrong
@@ -30,7 +28,7 @@ export class MalformedMessageError extends Error {
     readonly topic: string | undefined,
     readonly frames: readonly Uint8Array[],
   ) {
-    super(message);
+    super("malformed", message);
   }
 }
 

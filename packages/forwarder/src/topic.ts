@@ -1,3 +1,5 @@
+import { RESERVED_PREFIX } from "@sunflare/wire";
+
 /**
  * Joins topic segments with `/`, the separator used across the bus.
  *
@@ -13,20 +15,9 @@ export function topicPath(...segments: string[]): string {
   return segments.join("/");
 }
 
-/**
- * Prefix of the bus's own topics (readiness, presence, signals, membership).
- * A NUL first byte keeps it apart from any printable topic, so prefix
- * matching on user topics never selects it; a `Subscriber` of the catch-all
- * `""` drops messages under it, which only an explicit subscription gets.
- *
- * @internal
- */
-export const RESERVED_PREFIX = "\u0000sunflare/";
-
-/** Whether `topic` is one of the bus's own. @internal */
-export function isReserved(topic: string): boolean {
-  return topic.startsWith(RESERVED_PREFIX);
-}
+// A `Subscriber` of the catch-all `""` drops messages under the reserved
+// prefix, which only an explicit subscription gets.
+export { isReserved } from "@sunflare/wire";
 
 /**
  * Subscription the forwarder holds permanently on its publisher side. A

@@ -31,14 +31,21 @@ export { isSignal, sender, Signal } from "./signal.js";
 export { signalsOf } from "./signals-of.js";
 export type { DebounceOptions, RateLimited, ThrottleOptions } from "./timing.js";
 export { debounced, throttled } from "./timing.js";
+export { SignalBus } from "./bus.js";
+export type { WiringEntry } from "./bus.js";
 export { BusMember } from "./member/member.js";
 export type { BusMemberEvents, BusMemberOptions, MemberInfo } from "./member/member.js";
 export type { BusLink, WireCodec } from "./member/link.js";
 export type { HelloMessage, OwnerSignals, RegistryMessage } from "./member/protocol.js";
 export {
+  ClosedError,
   emissionTopic,
   HELLO_TOPIC,
+  isSunflareError,
   REGISTRY_TOPIC,
   RESERVED_PREFIX,
   SIGNAL_PREFIX,
-} from "./member/protocol.js";
+  SunflareError,
+  TimeoutError,
+} from "@sunflare/wire";
+export type { ErrorCode } from "@sunflare/wire";

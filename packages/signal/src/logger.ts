@@ -1,33 +1,3 @@
-/**
- * Where the registry reports problems. `console` and pino loggers fit as they are.
- *
- * @example
- * ```ts
- * const registry = new SignalRegistry({ logger: pino() });
- * ```
- */
-export interface Logger {
-  debug(message: string, ...args: unknown[]): void;
-  info(message: string, ...args: unknown[]): void;
-  warn(message: string, ...args: unknown[]): void;
-  error(message: string, ...args: unknown[]): void;
-}
-
-/**
- * The default {@link Logger}: warnings and errors go to `console`, debug and
- * info are dropped. Looks `console` up at call time so test spies see it.
- */
-export const defaultLogger: Logger = Object.freeze({
-  debug(): void {
-    // Intentionally quiet: debug chatter is opt-in through a custom logger.
-  },
-  info(): void {
-    // Intentionally quiet, like debug.
-  },
-  warn(message: string, ...args: unknown[]): void {
-    console.warn(message, ...args);
-  },
-  error(message: string, ...args: unknown[]): void {
-    console.error(message, ...args);
-  },
-});
+// One Logger for the whole bus: the catalogue's, in @sunflare/wire.
+export type { Logger } from "@sunflare/wire";
+export { defaultLogger } from "@sunflare/wire";

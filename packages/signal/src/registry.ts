@@ -1,9 +1,10 @@
 import { EventEmitter } from "eventemitter3";
-import type { Link } from "./links.js";
+import { ClosedError } from "@sunflare/wire";
+import type { SlotHandle } from "./hooks.js";
+import { connectHook, liveHook, registerHook } from "./hooks.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { AnySignal, ConnectOptions, SlotErrorHandler } from "./signal.js";
-import { internals, Signal } from "./signal.js";
 import { signalsOf } from "./signals-of.js";
 
 /**
@@ -147,8 +148,7 @@ const EMPTY: Readonly<Record<string, AnySignal>> = Object.freeze({});
 /** A connection made through the registry. @internal */
 class RegistryConnection implements Connection {
   state: "pending" | "connected" | "closed" = "closed";
-  link: Link | undefined;
-  foreign: AnySignal | undefined;
+  handle: SlotHandle | undefined;
   /** The signal attached to; `live` once its readiness resolved for this attachment. */
   target: AnySignal | undefined;
   live = false;
@@ -163,7 +163,7 @@ class RegistryConnection implements Connection {
   ) {}
 
   get connected(): boolean {
-    return this.state === "connected" && (this.link === undefined || this.link.active);
+    return this.state === "connected" && this.handle?.connected === true;
   }
 
   get pending(): boolean {
@@ -173,9 +173,7 @@ class RegistryConnection implements Connection {
   get ready(): Promise<void> {
     if (this.live && this.connected) return Promise.resolve();
     if (this.state === "closed") {
-      return Promise.reject(
-        new Error(`The connection to ${this.name}.${this.signalName} is closed.`),
-      );
+      return Promise.reject(new ClosedError(`The connection to ${this.name}.${this.signalName}`));
     }
     return new Promise((resolve, reject) => this.#waiters.add({ resolve, reject }));
   }
@@ -184,7 +182,7 @@ class RegistryConnection implements Connection {
     this.#attach(signal);
     this.target = signal;
     this.live = false;
-    const readiness = signal instanceof Signal ? internals.readiness(signal) : undefined;
+    const readiness = signal[liveHook]();
     if (readiness === undefined) {
       this.#setLive();
       return;
@@ -205,23 +203,13 @@ class RegistryConnection implements Connection {
 
   #attach(signal: AnySignal): void {
     const { deferred: _deferred, ...options } = this.options;
-    if (signal instanceof Signal) {
-      this.link = internals.connectLink(signal, this.slot, options);
-    } else {
-      // A signal from another copy of this package: only its public API is known.
-      const foreign = signal as AnySignal;
-      // The slot is untyped here, so which overload applies does not matter.
-      foreign.connect(this.slot, options as ConnectOptions & { maxArgs: number });
-      this.foreign = foreign;
-    }
+    this.handle = signal[connectHook](this.slot, options as ConnectOptions);
     this.state = "connected";
   }
 
   detach(): void {
-    if (this.link !== undefined) this.link.store.remove(this.link);
-    else this.foreign?.disconnect(this.slot);
-    this.link = undefined;
-    this.foreign = undefined;
+    this.handle?.disconnect();
+    this.handle = undefined;
     this.target = undefined;
     this.live = false;
   }
@@ -236,7 +224,7 @@ class RegistryConnection implements Connection {
     this.state = "closed";
     this.registry.delete(this);
     if (this.#waiters.size === 0) return;
-    const error = new Error(`The connection to ${this.name}.${this.signalName} was closed.`);
+    const error = new ClosedError(`The connection to ${this.name}.${this.signalName}`);
     for (const waiter of this.#waiters) waiter.reject(error);
     this.#waiters.clear();
   }
@@ -325,10 +313,7 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
     }
     for (const [key, signal] of found) {
       entry.signals.set(key, signal);
-      if (signal instanceof Signal) {
-        internals.setOwner(signal, name, key);
-        internals.setFallbackHandler(signal, this.#onError);
-      }
+      signal[registerHook](name, key, this.#onError);
     }
     entry.view = undefined;
     this.#logger.debug(`Registered ${found.size} signal(s) of ${name}.`);
@@ -458,12 +443,7 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
       if (reconnect || connection.options.deferred === true) connection.state = "pending";
       else connection.close();
     }
-    for (const signal of entry.signals.values()) {
-      if (signal instanceof Signal) {
-        internals.setOwner(signal, undefined, undefined);
-        internals.setFallbackHandler(signal, undefined);
-      }
-    }
+    for (const signal of entry.signals.values()) signal[registerHook](undefined, undefined, undefined);
     this.emit("unregistered", name, entry.owner);
   }
 

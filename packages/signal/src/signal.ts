@@ -1,4 +1,6 @@
 import { EmitError } from "./emit-error.js";
+import type { Relay, SlotHandle } from "./hooks.js";
+import { connectHook, deliverHook, liveHook, registerHook, relayHook } from "./hooks.js";
 import type { Link } from "./links.js";
 import { LinkStore, receiverOf } from "./links.js";
 
@@ -109,27 +111,6 @@ const POLICIES: readonly Reemission[] = ["immediate", "queued", "latest-only"];
 /** The signal whose slots are running right now (innermost). @internal */
 let current: AnySignal | undefined;
 
-/** Internal hooks for the registry, bound in Signal's static block. @internal */
-export let internals: {
-  connectLink(
-    signal: AnySignal,
-    slot: (...args: never[]) => unknown,
-    options?: ConnectOptions,
-  ): Link;
-  setOwner(signal: AnySignal, owner: string | undefined, name: string | undefined): void;
-  setFallbackHandler(signal: AnySignal, handler: SlotErrorHandler | undefined): void;
-  /** Sets what runs after the local slots of every emission (a bus member forwarding it). */
-  setRemote(signal: AnySignal, forward: ((args: unknown[]) => void) | undefined): void;
-  /** Runs the local slots only: an emission that arrived from elsewhere, not to be forwarded again. */
-  deliver(signal: AnySignal, args: unknown[]): void;
-  /** Calls `watcher` whenever the signal gains its first, or loses its last, slot or waiter. */
-  watch(signal: AnySignal, watcher: ((listening: boolean) => void) | undefined): void;
-  /** Sets when a connection to this signal is live (a stand-in for a signal owned elsewhere). */
-  setReadiness(signal: AnySignal, readiness: (() => Promise<void>) | undefined): void;
-  /** When a connection to this signal is live; `undefined`: at once. */
-  readiness(signal: AnySignal): Promise<void> | undefined;
-};
-
 interface Waiter<Args> {
   resolve(args: Args): void;
 }
@@ -157,30 +138,6 @@ interface Waiter<Args> {
 export class Signal<Args extends unknown[] = []> {
   static {
     Object.defineProperty(Signal.prototype, BRAND, { value: true });
-    internals = {
-      connectLink: (signal, slot, options) => signal.#connect(slot, options),
-      setOwner: (signal, owner, name) => {
-        signal.#owner = owner;
-        if (name !== undefined) signal.#name ??= name;
-      },
-      setFallbackHandler: (signal, handler) => {
-        signal.#fallbackHandler = handler;
-      },
-      setRemote: (signal, forward) => {
-        signal.#remote = forward;
-      },
-      deliver: (signal, args) => {
-        const errors = signal.#emitSlow(args, undefined, false);
-        if (errors !== undefined) throw new EmitError(errors, signal.#name);
-      },
-      watch: (signal, watcher) => {
-        signal.#watcher = watcher;
-      },
-      setReadiness: (signal, readiness) => {
-        signal.#readiness = readiness;
-      },
-      readiness: (signal) => signal.#readiness?.(),
-    };
   }
 
   readonly #store: LinkStore;
@@ -197,10 +154,8 @@ export class Signal<Args extends unknown[] = []> {
   #buffer: Args[] = [];
   readonly #waiters = new Set<Waiter<Args>>();
   /** Forwards each emission elsewhere after the local slots (set by a bus member). */
-  #remote: ((args: unknown[]) => void) | undefined;
-  #watcher: ((listening: boolean) => void) | undefined;
+  #remote: Relay | undefined;
   #listening = false;
-  #readiness: (() => Promise<void>) | undefined;
 
   /** @param options see {@link SignalOptions} */
   constructor(options: SignalOptions = {}) {
@@ -450,6 +405,62 @@ export class Signal<Args extends unknown[] = []> {
     });
   }
 
+  /**
+   * Called when the signal gains its first, or loses its last, slot or
+   * {@link Signal.next} waiter. For subclasses: a bus member's stand-in for a
+   * signal owned elsewhere subscribes to its owner's emissions only while
+   * somebody here listens.
+   */
+  protected onListening(_listening: boolean): void {
+    // A plain signal does not care who listens.
+  }
+
+  /**
+   * When a connection to this signal is live, or `undefined` for at once.
+   * For subclasses: a stand-in is live once its owner's emissions reach here.
+   */
+  protected whenLive(): Promise<void> | undefined {
+    return undefined;
+  }
+
+  /** @internal see `hooks.ts` */
+  [connectHook](slot: (...args: never[]) => unknown, options?: ConnectOptions): SlotHandle {
+    const link = this.#connect(slot, options);
+    return {
+      get connected() {
+        return link.active;
+      },
+      disconnect: () => link.store.remove(link),
+    };
+  }
+
+  /** @internal see `hooks.ts` */
+  [registerHook](
+    owner: string | undefined,
+    name: string | undefined,
+    onError: SlotErrorHandler | undefined,
+  ): void {
+    this.#owner = owner;
+    if (name !== undefined) this.#name ??= name;
+    this.#fallbackHandler = onError;
+  }
+
+  /** @internal see `hooks.ts` */
+  [relayHook](forward: Relay | undefined): void {
+    this.#remote = forward;
+  }
+
+  /** @internal see `hooks.ts` */
+  [deliverHook](args: unknown[]): void {
+    const errors = this.#emitSlow(args as Args, undefined, false);
+    if (errors !== undefined) throw new EmitError(errors, this.#name);
+  }
+
+  /** @internal see `hooks.ts` */
+  [liveHook](): Promise<void> | undefined {
+    return this.whenLive();
+  }
+
   #connect(slot: (...args: never[]) => unknown, options: ConnectOptions = {}): Link {
     if (typeof slot !== "function") {
       throw new TypeError(
@@ -496,7 +507,7 @@ export class Signal<Args extends unknown[] = []> {
     const listening = this.#store.size !== 0 || this.#waiters.size !== 0;
     if (listening !== this.#listening) {
       this.#listening = listening;
-      this.#watcher?.(listening);
+      this.onListening(listening);
     }
   }
 

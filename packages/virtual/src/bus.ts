@@ -7,18 +7,12 @@ import type {
   SubscriberOptions,
 } from "@sunflare/forwarder";
 import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
-import type {
-  Connection,
-  Logger,
-  MemberInfo,
-  RegisterOptions,
-  RegistryConnectOptions,
-  SignalNameFor,
-  SignalsFor,
-  SlotFor,
-} from "@sunflare/signal";
-import { BusMember, defaultLogger, SignalRegistry } from "@sunflare/signal";
+import { BusMember, SignalBus, SignalRegistry } from "@sunflare/signal";
+import type { Logger } from "@sunflare/wire";
+import { defaultLogger, SunflareError } from "@sunflare/wire";
 import { ZmqLink } from "./link.js";
+
+export type { WiringEntry } from "@sunflare/signal";
 
 /**
  * Where a bus is, as plain JSON: what `bus.address` gives and
@@ -50,23 +44,6 @@ export interface JoinOptions {
   joinTimeoutMs?: number;
 }
 
-/** One connection made through a bus, as {@link VirtualBus.wiring} lists it. */
-export interface WiringEntry {
-  /** Registry name of the signal's owner. */
-  readonly owner: string;
-  /** Signal name. */
-  readonly signal: string;
-  /** The slot's function name. */
-  readonly slot: string;
-  /** Connected now, or waiting for its owner (to register, or to come back). */
-  readonly state: "live" | "pending";
-  /** Whether the owner lives in another member (thread, process, machine). */
-  readonly remote: boolean;
-}
-
-/** @internal */
-const joining = Symbol("joining");
-
 /** Options of a {@link VirtualBus}. */
 export interface VirtualBusOptions {
   /** Receives the registry's and the data streams' reports (default: console, warnings and errors). */
@@ -82,9 +59,17 @@ export interface VirtualBusOptions {
   heartbeatMs?: number;
   /** Heartbeats a member may miss before it counts as gone (default 3). */
   missedHeartbeats?: number;
-  /** @internal set by {@link VirtualBus.join} */
-  [joining]?: { address: BusAddress; timeoutMs: number | undefined };
 }
+
+/**
+ * What a bus is on its bus: the host, which owns the forwarder, or a member
+ * that joined a host's address (made by {@link VirtualBus.join}).
+ *
+ * @internal
+ */
+export type Role =
+  | { readonly kind: "host"; readonly forwarder: Forwarder }
+  | { readonly kind: "member"; readonly address: BusAddress; readonly joinTimeoutMs?: number };
 
 /**
  * One object for everything plugins share: a signal registry for control
@@ -105,50 +90,50 @@ export interface VirtualBusOptions {
  * await bus.connectPublisher().send("frames", [1, 2, 3]);
  * ```
  */
-export class VirtualBus implements AsyncDisposable {
-  /** The signal registry behind {@link registerSignals}, {@link signals} and {@link connect}. */
-  readonly registry: SignalRegistry;
+export class VirtualBus extends SignalBus implements AsyncDisposable {
   /** The codec shared by the publishers and subscribers the bus makes, and by emissions between members. */
   readonly codec: Codec;
-  /**
-   * This bus's part of the bus-wide registry: its events say which members
-   * join and leave (`joined`, `left`), and when this member closed because
-   * the host is gone (`closed`).
-   */
-  readonly membership: BusMember;
-  readonly #forwarder: Forwarder | undefined;
-  readonly #joined: BusAddress | undefined;
+  readonly #role: Role;
   readonly #logger: Logger;
   readonly #sockets = new Set<Publisher | Subscriber>();
-  #started: Promise<void> | undefined;
-  #bound: Promise<void> | undefined;
+  #ready: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
 
-  constructor(options: VirtualBusOptions = {}) {
-    this.#logger = options.logger ?? defaultLogger;
-    this.registry = new SignalRegistry({ logger: this.#logger });
-    this.codec = new Codec(options.codec);
-    this.#joined = options[joining]?.address;
-    this.#forwarder =
-      this.#joined === undefined
-        ? new Forwarder({ logger: this.#logger, ...options.forwarder })
-        : undefined;
-    const link = new ZmqLink({
-      endpoint: this.#endpoint(),
-      curveServerKey: this.#joined?.curveServerKey,
-      logger: this.#logger,
-    });
-    this.membership = new BusMember({
-      registry: this.registry,
-      link,
-      codec: this.codec,
-      host: this.#joined === undefined ? true : this.#joined.host,
+  /**
+   * A bus's host: it owns the forwarder. Other threads, processes and
+   * machines join it with {@link VirtualBus.join} once {@link ready} resolved.
+   *
+   * @param options see {@link VirtualBusOptions}
+   * @param role internal: the member role, given by {@link VirtualBus.join}
+   */
+  constructor(options: VirtualBusOptions = {}, role?: Role) {
+    const logger = options.logger ?? defaultLogger;
+    const registry = new SignalRegistry({ logger });
+    const codec = new Codec(options.codec);
+    const ownRole: Role = role ?? {
+      kind: "host",
+      forwarder: new Forwarder({ logger, ...options.forwarder }),
+    };
+    const joined = ownRole.kind === "member" ? ownRole.address : undefined;
+    const membership = new BusMember({
+      registry,
+      link: new ZmqLink({
+        endpoint: ownRole.kind === "member" ? ownRole.address : ownRole.forwarder,
+        curveServerKey: joined?.curveServerKey,
+        logger,
+      }),
+      codec,
+      host: joined?.host ?? true,
       heartbeatMs: options.heartbeatMs,
       missedHeartbeats: options.missedHeartbeats,
-      joinTimeoutMs: options[joining]?.timeoutMs,
-      logger: this.#logger,
+      joinTimeoutMs: ownRole.kind === "member" ? ownRole.joinTimeoutMs : undefined,
+      logger,
     });
-    this.membership.on("closed", (reason) => {
+    super(registry, membership);
+    this.codec = codec;
+    this.#role = ownRole;
+    this.#logger = logger;
+    membership.on("closed", (reason) => {
       // The host is gone: this member has closed itself; release the rest.
       if (reason !== undefined) void this.shutdown();
     });
@@ -157,8 +142,9 @@ export class VirtualBus implements AsyncDisposable {
   /**
    * Makes a member of the bus at `address` (a host's `bus.address`): in a
    * worker thread, a child process, or on another machine. Resolves once
-   * the host answered, so the host's registry is known; rejects when the
-   * host does not answer within `joinTimeoutMs` (default 10 s).
+   * the host answered, so the host's registry is known; rejects with a
+   * `TimeoutError` when the host does not answer within `joinTimeoutMs`
+   * (default 10 s).
    *
    * @example
    * ```ts
@@ -169,10 +155,8 @@ export class VirtualBus implements AsyncDisposable {
    */
   static async join(address: BusAddress, options: JoinOptions = {}): Promise<VirtualBus> {
     checkAddress(address);
-    const bus = new VirtualBus({
-      ...options,
-      [joining]: { address, timeoutMs: options.joinTimeoutMs },
-    });
+    const { joinTimeoutMs, ...rest } = options;
+    const bus = new VirtualBus(rest, { kind: "member", address, joinTimeoutMs });
     await bus.ready();
     return bus;
   }
@@ -181,35 +165,30 @@ export class VirtualBus implements AsyncDisposable {
    * The forwarder behind the data streams (the host's; its addresses let
    * other threads and processes join).
    *
-   * @throws Error on a member made by {@link VirtualBus.join}, which has none of its own
+   * @throws SunflareError (`"refused"`) on a member made by {@link VirtualBus.join}, which has none of its own
    */
   get forwarder(): Forwarder {
-    if (this.#forwarder === undefined) {
-      throw new Error("A member of a bus has no forwarder of its own; its address is bus.address.");
+    if (this.#role.kind === "member") {
+      throw new SunflareError(
+        "refused",
+        "A member of a bus has no forwarder of its own; its address is bus.address.",
+      );
     }
-    return this.#forwarder;
-  }
-
-  /** This member's id, unique per bus instance. */
-  get member(): string {
-    return this.membership.id;
+    return this.#role.forwarder;
   }
 
   /**
    * Where this bus is, as plain JSON, for {@link VirtualBus.join} in a
    * worker thread, another process or on another machine.
    *
-   * @throws Error before {@link ready} resolved (the addresses are not final yet)
+   * @throws SunflareError (`"not-ready"`) on a host before {@link ready} resolved (its addresses are not final yet)
    */
   get address(): BusAddress {
-    if (this.#joined !== undefined) return this.#joined;
-    const forwarder = this.forwarder;
-    if (!forwarder.running) {
-      throw new Error("bus.address is known once `await bus.ready()` resolved.");
+    if (this.#role.kind === "member") return this.#role.address;
+    const { forwarder } = this.#role;
+    if (!forwarder.running || !this.membership.running) {
+      throw new SunflareError("not-ready", "bus.address is known once `await bus.ready()` resolved.");
     }
-    this.#startMembership().catch((error: unknown) => {
-      this.#logger.error("This bus could not open to other members.", error);
-    });
     const address: { -readonly [K in keyof BusAddress]: BusAddress[K] } = {
       publishAddress: forwarder.publishAddress,
       subscribeAddress: forwarder.subscribeAddress,
@@ -225,87 +204,20 @@ export class VirtualBus implements AsyncDisposable {
   }
 
   /**
-   * Registers the {@link Signal} fields of `owner` under
-   * `options.name ?? owner.constructor.name`, for every member of the bus.
-   * See `SignalRegistry.registerSignals`.
-   */
-  registerSignals(owner: object, options?: RegisterOptions): void {
-    this.registry.registerSignals(owner, options);
-  }
-
-  /**
-   * The signals registered under `name`, here or by another member (then
-   * stand-ins: `connect` receives the owner's emissions, `emit` reaches the
-   * owner's and every member's slots); an unknown name logs an error and
-   * returns an empty, frozen record. Typed through `SignalMap`.
-   */
-  signals<const Name extends string>(name: Name): SignalsFor<Name> {
-    return this.registry.signals(name);
-  }
-
-  /** Whether anything is registered under `name`, here or by another member. */
-  has(name: string): boolean {
-    return this.registry.has(name);
-  }
-
-  /** The registered names, here and by other members. */
-  names(): string[] {
-    return this.registry.names();
-  }
-
-  /**
-   * Connects `slot` to signal `signal` of `name`, wherever it is owned.
-   * Never throws for a missing owner or signal: it logs a warning, or with
-   * `deferred: true` connects as soon as the signal is registered by any
-   * member. `connection.ready` resolves once emissions reach the slot.
-   */
-  connect<const Name extends string, const Key extends string>(
-    name: Name,
-    signal: Key & SignalNameFor<Name>,
-    slot: SlotFor<Name, Key>,
-    options?: RegistryConnectOptions,
-  ): Connection {
-    return this.registry.connect(name, signal, slot, options);
-  }
-
-  /** Live members of the bus, this one first, and the owners each registered. */
-  members(): MemberInfo[] {
-    if (this.#started === undefined)
-      return [{ member: this.member, owners: this.names(), here: true }];
-    return this.membership.members();
-  }
-
-  /** Every connection made through this bus: both ends, live or pending. */
-  wiring(): WiringEntry[] {
-    return this.registry
-      .connections()
-      .map((info) => ({ ...info, remote: this.membership.isRemote(info.owner) }));
-  }
-
-  /**
-   * Resolves once the bus can be joined: on the host, the forwarder is bound
-   * (tcp with port 0 included) and {@link address} is final; on a member,
-   * the host has answered.
+   * Opens the bus to other members and resolves once it can be joined. On
+   * the host: the forwarder is bound (tcp with port 0 included), the host's
+   * membership has started, and {@link address} is final. On a member: the
+   * host has answered. Membership starts here, and only here: a bus used
+   * within one thread never calls it and keeps its forwarder to its data
+   * streams alone.
    */
   ready(): Promise<void> {
     this.#assertOpen();
-    if (this.#joined !== undefined) return this.#startMembership();
-    this.#bound ??= this.forwarder.start();
-    return this.#bound;
-  }
-
-  /**
-   * Starts this bus's part of the bus-wide registry. The host starts it when
-   * its address is first read (before that, no member can know where to
-   * join): a bus used within one thread keeps its forwarder to its data
-   * streams alone, with no protocol subscriber counted among them.
-   */
-  #startMembership(): Promise<void> {
-    this.#started ??= (async () => {
-      await this.#forwarder?.start();
+    this.#ready ??= (async () => {
+      if (this.#role.kind === "host") await this.#role.forwarder.start();
       await this.membership.start();
     })();
-    return this.#started;
+    return this.#ready;
   }
 
   /**
@@ -357,16 +269,18 @@ export class VirtualBus implements AsyncDisposable {
   }
 
   #endpoint(): Endpoint {
-    return this.#joined ?? this.#forwarder!;
+    return this.#role.kind === "member" ? this.#role.address : this.#role.forwarder;
   }
 
   #curve(): { serverKey: string } | undefined {
-    const serverKey = this.#joined?.curveServerKey;
+    const serverKey = this.#role.kind === "member" ? this.#role.address.curveServerKey : undefined;
     return serverKey === undefined ? undefined : { serverKey };
   }
 
   #assertOpen(): void {
-    if (this.#shutdown) throw new Error("This VirtualBus was shut down; create a new one.");
+    if (this.#shutdown) {
+      throw new SunflareError("closed", "This VirtualBus was shut down; create a new one.");
+    }
   }
 
   #track<T extends Publisher | Subscriber>(socket: T): T {
@@ -378,11 +292,11 @@ export class VirtualBus implements AsyncDisposable {
 
   async #close(): Promise<void> {
     // Waits for a start under way, so that its sockets exist to be closed.
-    for (const step of [this.#bound, this.#started]) await step?.catch(() => undefined);
+    await this.#ready?.catch(() => undefined);
     await this.membership.close();
     for (const socket of this.#sockets) socket.close();
     this.#sockets.clear();
-    await this.#forwarder?.stop();
+    if (this.#role.kind === "host") await this.#role.forwarder.stop();
   }
 }
 

@@ -18,6 +18,10 @@ export type { HasConnection, HasRegistration, HasShutdown } from "./plugin.js";
 export {
   BusMember,
   disconnectReceiver,
+  isSunflareError,
+  SignalBus,
+  SunflareError,
+  TimeoutError,
   EmitError,
   isSignal,
   Signal,
@@ -28,6 +32,7 @@ export type {
   BusLink,
   BusMemberEvents,
   Connection,
+  ErrorCode,
   ConnectOptions,
   Logger,
   MemberInfo,

@@ -1,28 +1,50 @@
 /**
  * A bus member: one {@link SignalRegistry} made part of a bus that spans
  * threads, processes, machines and browser pages. It speaks wire protocol
- * version 1 (see docs/wire-protocol.md) over a {@link BusLink}, so it runs
+ * version 2 (see docs/wire-protocol.md) over a {@link BusLink}, so it runs
  * wherever the link does: `@sunflare/virtual` gives it ZeroMQ, a browser
  * page a WebSocket.
+ *
+ * `BusMember` keeps the lifecycle and the one router of incoming messages;
+ * the state lives in units that each own theirs alone: {@link Peers} (the
+ * other members, liveness), {@link StandIns} (their owners, here),
+ * {@link Feeds} (this member's owners, and whom each signal publishes for)
+ * and {@link Outbox} (what goes through the link).
+ *
+ * The path of one emission, from an owner's `emit` to a slot in another member:
+ * 1. `Signal.emit` runs the local slots, then the relay `Feeds` installed;
+ * 2. the relay encodes the arguments once and `Outbox.send`s them on
+ *    `"\0sunflare/signal/<owner>/<signal>\0<sender id>"`;
+ * 3. the link publishes it; the other member's link hands it to its router,
+ *    `BusMember.#onMessage`, which drops what it sent itself (by the id in
+ *    the topic), decodes, and runs the stand-in's local slots
+ *    (`deliverHook`), never forwarding it again.
  */
 import { EventEmitter } from "eventemitter3";
-import type { Logger } from "../logger.js";
-import { defaultLogger } from "../logger.js";
-import type { SignalRegistry } from "../registry.js";
-import type { AnySignal } from "../signal.js";
-import { internals, Signal } from "../signal.js";
-import { Echoes } from "./echoes.js";
-import type { BusLink, WireCodec } from "./link.js";
-import type { OwnerSignals, RegistryMessage } from "./protocol.js";
+import type { Logger } from "@sunflare/wire";
 import {
-  emissionTopic,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MISSED_HEARTBEATS,
+  defaultLogger,
   HELLO_TOPIC,
-  parseEmissionTopic,
-  readHello,
-  readRegistry,
+  PROTOCOL_VERSION,
   REGISTRY_TOPIC,
   SIGNAL_PREFIX,
-} from "./protocol.js";
+  SunflareError,
+  TimeoutError,
+} from "@sunflare/wire";
+import { deliverHook } from "../hooks.js";
+import type { SignalRegistry } from "../registry.js";
+import type { AnySignal } from "../signal.js";
+import { Feeds } from "./feeds.js";
+import type { BusLink, WireCodec } from "./link.js";
+import { Outbox } from "./outbox.js";
+import type { Peer } from "./peers.js";
+import { Peers, unref } from "./peers.js";
+import type { RegistryMessage } from "./protocol.js";
+import { fromSender, parseEmission, readHello, readRegistry } from "./protocol.js";
+import type { StandInSignal } from "./stand-in-signal.js";
+import { StandIns } from "./stand-ins.js";
 
 /** Options of a {@link BusMember}. */
 export interface BusMemberOptions {
@@ -78,30 +100,6 @@ export interface BusMemberEvents {
   closed: [reason: string | undefined];
 }
 
-interface Remote {
-  readonly member: string;
-  owners: OwnerSignals;
-  /** `undefined`: a peer that does not say what it listens to, so it gets every emission. */
-  listens: OwnerSignals | undefined;
-  host: boolean;
-  lastHeard: number;
-}
-
-interface StandIn {
-  readonly owner: string;
-  readonly member: string;
-  readonly object: Record<string, AnySignal>;
-}
-
-/** A stand-in signal with local slots: this member wants its owner's emissions. */
-interface Listening {
-  readonly owner: string;
-  readonly signal: string;
-  subscribed: boolean;
-  fed: boolean;
-  readonly waiters: (() => void)[];
-}
-
 type State = "new" | "starting" | "running" | "closed";
 
 /**
@@ -130,37 +128,22 @@ type State = "new" | "starting" | "running" | "closed";
 export class BusMember extends EventEmitter<BusMemberEvents> {
   /** This member's id. */
   readonly id: string;
-  readonly #registry: SignalRegistry;
-  readonly #link: BusLink;
-  readonly #codec: WireCodec;
-  readonly #logger: Logger;
-  readonly #host: true | string | undefined;
   /** Milliseconds between this member's heartbeats. */
   readonly heartbeatMs: number;
   /** Heartbeats another member may miss before it counts as gone. */
   readonly missedHeartbeats: number;
-  readonly #silentMs: number;
+  readonly #registry: SignalRegistry;
+  readonly #codec: WireCodec;
+  readonly #logger: Logger;
+  readonly #host: true | string | undefined;
   readonly #joinTimeoutMs: number;
+  readonly #outbox: Outbox;
+  readonly #peers: Peers;
+  readonly #standIns: StandIns;
+  readonly #feeds: Feeds;
   #state: State = "new";
-  readonly #remotes = new Map<string, Remote>();
-  /** Local owners: signals by name, by registry name. */
-  readonly #locals = new Map<string, ReadonlyMap<string, AnySignal>>();
-  /** For each signal of a local owner (by emission topic): the members it publishes for. */
-  readonly #feeds = new Map<string, ReadonlySet<string>>();
-  #announcedFeeds = "{}";
-  readonly #standIns = new Map<string, StandIn>();
-  readonly #standInObjects = new WeakSet<object>();
-  readonly #listening = new Map<string, Listening>();
-  /** Topics subscribed through the link, and whether each is ready. */
-  readonly #topics = new Map<string, boolean>();
-  readonly #echoes = new Echoes();
-  /** Sends wait while a subscription is being made, so that their echoes are known to come. */
-  #subscribing = 0;
-  #held: [string, Uint8Array][] = [];
   #announceScheduled = false;
-  readonly #warned = new Set<string>();
   #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #sweep: ReturnType<typeof setTimeout> | undefined;
   #heardHost: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
@@ -168,18 +151,40 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   constructor(options: BusMemberOptions) {
     super();
     this.#registry = options.registry;
-    this.#link = options.link;
     this.#codec = options.codec;
     this.#logger = options.logger ?? defaultLogger;
     this.#host = options.host;
     this.id = options.member ?? globalThis.crypto.randomUUID();
-    this.heartbeatMs = options.heartbeatMs ?? 1000;
-    this.missedHeartbeats = options.missedHeartbeats ?? 3;
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.missedHeartbeats = options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS;
     if (!(this.heartbeatMs > 0) || !(this.missedHeartbeats >= 1)) {
       throw new RangeError("heartbeatMs must be positive and missedHeartbeats at least 1.");
     }
-    this.#silentMs = this.heartbeatMs * this.missedHeartbeats;
     this.#joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
+    this.#outbox = new Outbox(options.link, this.#logger, this.id);
+    this.#peers = new Peers(this.heartbeatMs * this.missedHeartbeats, {
+      joined: (peer) => this.emit("joined", this.#info(peer)),
+      silent: (peer) => this.#withdrawn(peer, "silent"),
+    });
+    const changed = (): void => this.#announce();
+    this.#feeds = new Feeds({
+      id: this.id,
+      outbox: this.#outbox,
+      encode: (args) => this.#codec.encode(args),
+      peers: () => this.#peers.all(),
+      changed,
+    });
+    this.#standIns = new StandIns({
+      id: this.id,
+      registry: this.#registry,
+      outbox: this.#outbox,
+      logger: this.#logger,
+      isLocal: (owner) => this.#feeds.has(owner),
+      publish: (signal, args) => this.#publish(signal, args),
+      changed,
+      peer: (id) => this.#peers.get(id),
+    });
+    options.link.listen(this.#onMessage);
   }
 
   /** Whether this member is running (started and not closed). */
@@ -191,11 +196,11 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
    * Joins the bus: listens to the protocol's topics, says hello, publishes
    * this registry, and starts the heartbeat. With `host` set to the host's
    * id, resolves once the host answered (its registry is known here), and
-   * rejects (closing this member) when it does not answer within
-   * `joinTimeoutMs`.
+   * rejects with a `TimeoutError` (closing this member) when it does not
+   * answer within `joinTimeoutMs`.
    */
   async start(): Promise<void> {
-    if (this.#state !== "new") throw new Error("A BusMember starts once.");
+    if (this.#state !== "new") throw new SunflareError("refused", "A BusMember starts once.");
     this.#state = "starting";
     if (typeof this.#host !== "string") {
       await this.#join();
@@ -209,7 +214,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       timer = unref(
         setTimeout(() => {
           reject(
-            new Error(
+            new TimeoutError(
               `The bus host (${String(this.#host)}) did not answer within ${this.#joinTimeoutMs} ms; is it running, is the address right (and its curveServerKey, for a forwarder with CURVE)?`,
             ),
           );
@@ -230,28 +235,30 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   }
 
   async #join(): Promise<void> {
-    this.#link.listen(this.#onMessage);
     this.#registry.on("registered", this.#onRegistered);
     this.#registry.on("unregistered", this.#onUnregistered);
     for (const name of this.#registry.names()) {
-      const signals = this.#registry.signals(name);
-      this.#adopt(name, new Map(Object.entries(signals)));
+      this.#feeds.adopt(name, new Map(Object.entries(this.#registry.signals(name))));
     }
-    await Promise.all([this.#subscribe(REGISTRY_TOPIC), this.#subscribe(HELLO_TOPIC)]);
+    await Promise.all([
+      this.#outbox.subscribe(REGISTRY_TOPIC),
+      this.#outbox.subscribe(HELLO_TOPIC),
+    ]);
     if (this.#closing) return;
     this.#state = "running";
     // The heartbeat keeps the process alive while this member is on the bus
     // (like an open server); close() clears it, and then nothing does.
     this.#heartbeat = setInterval(this.#beat, this.heartbeatMs);
-    this.#send(HELLO_TOPIC, this.#codec.encode({ member: this.id }));
+    this.#sendHello();
     this.#sendRegistry();
   }
 
-  /** Live members, this one first, with the owners each registered. */
+  /** Live members, this one first, with the owners each registered (before it starts: this one alone). */
   members(): MemberInfo[] {
+    if (this.#state === "new") return [{ member: this.id, owners: this.#registry.names(), here: true }];
     return [
-      { member: this.id, owners: [...this.#locals.keys()], here: true },
-      ...[...this.#remotes.values()].map((remote) => this.#info(remote)),
+      { member: this.id, owners: this.#feeds.names(), here: true },
+      ...[...this.#peers.all()].map((peer) => this.#info(peer)),
     ];
   }
 
@@ -266,7 +273,8 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
    * Unknown members are ignored.
    */
   forget(member: string): void {
-    this.#withdraw(member, "exited");
+    const peer = this.#peers.remove(member);
+    if (peer !== undefined) this.#withdrawn(peer, "exited");
   }
 
   /**
@@ -283,230 +291,42 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     const wasRunning = this.#state === "running";
     this.#state = "closed";
     clearInterval(this.#heartbeat);
-    clearTimeout(this.#sweep);
+    this.#peers.clear();
     this.#registry.off("registered", this.#onRegistered);
     this.#registry.off("unregistered", this.#onUnregistered);
-    for (const signals of this.#locals.values()) {
-      for (const signal of signals.values())
-        if (signal instanceof Signal) internals.setRemote(signal, undefined);
-    }
-    for (const standIn of [...this.#standIns.values()]) this.#withdrawStandIn(standIn);
+    this.#feeds.close();
+    this.#standIns.close();
     try {
       if (wasRunning && reason === undefined) {
         const leaving: RegistryMessage = { member: this.id, owners: {}, leaving: true };
-        this.#flushHeld();
-        await this.#link.send(REGISTRY_TOPIC, this.#codec.encode(leaving));
+        await this.#outbox.sendLast(REGISTRY_TOPIC, this.#codec.encode(leaving));
       }
     } catch (error) {
       this.#logger.debug(`Member ${this.id} could not say it is leaving.`, error);
     } finally {
-      await this.#link.close();
+      await this.#outbox.close();
       this.emit("closed", reason);
     }
   }
 
-  // --- Local owners -------------------------------------------------------
+  // The registry of this member: its own owners come and go.
 
   readonly #onRegistered = (
     name: string,
     owner: object,
     signals: ReadonlyMap<string, AnySignal>,
   ): void => {
-    if (this.#standInObjects.has(owner)) return;
-    this.#adopt(name, signals);
+    if (this.#standIns.isStandIn(owner) || this.#standIns.has(name)) return;
+    this.#feeds.adopt(name, signals);
   };
 
   readonly #onUnregistered = (name: string, owner: object): void => {
-    if (this.#standInObjects.has(owner)) {
-      // Replaced by a local owner of the same name (the registry warned).
-      const standIn = this.#standIns.get(name);
-      if (standIn?.object === owner) this.#dropStandIn(standIn);
-      return;
-    }
-    const signals = this.#locals.get(name);
-    if (signals === undefined) return;
-    this.#locals.delete(name);
-    for (const [key, signal] of signals) {
-      if (signal instanceof Signal) internals.setRemote(signal, undefined);
-      const topic = emissionTopic(name, key);
-      this.#feeds.delete(topic);
-      this.#unsubscribe(topic);
-    }
-    this.#announce();
+    // A stand-in replaced by a local owner of the same name (the registry warned).
+    if (this.#standIns.isStandIn(owner)) this.#standIns.replaced(name, owner);
+    else this.#feeds.drop(name);
   };
 
-  #adopt(name: string, signals: ReadonlyMap<string, AnySignal>): void {
-    if (this.#standIns.has(name)) return;
-    this.#locals.set(name, new Map(signals));
-    // Subscribed to its own signals: stand-ins elsewhere emit on them.
-    for (const key of signals.keys())
-      this.#subscribe(emissionTopic(name, key)).catch(this.#reportLink);
-    this.#updateFeeds();
-    this.#announce();
-  }
-
-  /** Which members each local signal publishes for; (un)installs the forwarding hooks. */
-  #updateFeeds(): void {
-    for (const [name, signals] of this.#locals) {
-      for (const [key, signal] of signals) {
-        const topic = emissionTopic(name, key);
-        const members = new Set<string>();
-        if (this.#topics.get(topic) === true) {
-          for (const remote of this.#remotes.values()) {
-            if (remote.listens === undefined || remote.listens[name]?.includes(key))
-              members.add(remote.member);
-          }
-        }
-        const was = this.#feeds.get(topic)?.size ?? 0;
-        if (members.size === 0) this.#feeds.delete(topic);
-        else this.#feeds.set(topic, members);
-        if ((was === 0) === (members.size === 0) || !(signal instanceof Signal)) continue;
-        internals.setRemote(signal, members.size === 0 ? undefined : this.#forwarder(topic));
-      }
-    }
-    if (this.#feedsJson() !== this.#announcedFeeds) this.#announce();
-  }
-
-  #feedsJson(): string {
-    return JSON.stringify(this.#feedsMap());
-  }
-
-  #feedsMap(): Record<string, Record<string, string[]>> {
-    const feeds: Record<string, Record<string, string[]>> = {};
-    for (const [topic, members] of this.#feeds) {
-      const parsed = parseEmissionTopic(topic)!;
-      (feeds[parsed.owner] ??= {})[parsed.signal] = [...members].sort();
-    }
-    return feeds;
-  }
-
-  /** What a signal runs after its local slots: encode (throwing here if it cannot), then publish. */
-  #forwarder(topic: string): (args: unknown[]) => void {
-    return (args) => {
-      const body = this.#codec.encode(args);
-      this.#send(topic, body);
-    };
-  }
-
-  // --- Stand-ins for remote owners -----------------------------------------
-
-  #syncOwners(remote: Remote, owners: OwnerSignals): void {
-    for (const [owner, names] of Object.entries(owners)) {
-      const standIn = this.#standIns.get(owner);
-      if (standIn !== undefined && standIn.member !== remote.member) {
-        this.#warnOnce(
-          `${remote.member}/${owner}`,
-          `Class ${owner} is registered by member ${standIn.member} already; member ${remote.member}'s is ignored.`,
-        );
-        continue;
-      }
-      if (standIn === undefined && this.#locals.has(owner)) {
-        this.#warnOnce(
-          `${remote.member}/${owner}`,
-          `Class ${owner} is registered here already; member ${remote.member}'s is ignored.`,
-        );
-        continue;
-      }
-      if (standIn !== undefined) {
-        const known = Object.keys(standIn.object);
-        if (known.length === names.length && known.every((name) => names.includes(name))) continue;
-        // Its signals changed: re-register, and connections follow the new set.
-        this.#withdrawStandIn(standIn);
-      }
-      this.#addStandIn(remote.member, owner, names);
-    }
-    for (const standIn of [...this.#standIns.values()]) {
-      if (standIn.member === remote.member && !(standIn.owner in owners))
-        this.#withdrawStandIn(standIn);
-    }
-  }
-
-  #addStandIn(member: string, owner: string, names: readonly string[]): void {
-    this.#logger.debug(`Member ${this.id}: ${owner} of member ${member} is known here now.`);
-    const object: Record<string, AnySignal> = {};
-    for (const name of names) {
-      const signal = new Signal<unknown[]>({ name });
-      const topic = emissionTopic(owner, name);
-      internals.setRemote(signal, this.#forwarder(topic));
-      internals.watch(signal, (listening) => this.#watch(owner, name, listening));
-      internals.setReadiness(signal, () => this.#whenFed(topic));
-      object[name] = signal;
-    }
-    const standIn: StandIn = { owner, member, object };
-    this.#standIns.set(owner, standIn);
-    this.#standInObjects.add(object);
-    this.#registry.registerSignals(object, { name: owner });
-  }
-
-  /** Removes a stand-in from the registry; connections to it wait for the owner to come back. */
-  #withdrawStandIn(standIn: StandIn): void {
-    this.#logger.debug(
-      `Member ${this.id}: ${standIn.owner} of member ${standIn.member} is withdrawn.`,
-    );
-    this.#dropStandIn(standIn);
-    // By object: removes it only while it is still what the name stands for.
-    this.#registry.unregister(standIn.object, { reconnect: true });
-  }
-
-  /** Forgets a stand-in and stops listening for it. */
-  #dropStandIn(standIn: StandIn): void {
-    if (this.#standIns.get(standIn.owner) !== standIn) return;
-    this.#standIns.delete(standIn.owner);
-    for (const [name, signal] of Object.entries(standIn.object)) {
-      internals.watch(signal, undefined);
-      internals.setRemote(signal, undefined);
-      const topic = emissionTopic(standIn.owner, name);
-      if (this.#listening.delete(topic)) this.#unsubscribe(topic);
-    }
-    this.#announce();
-  }
-
-  #watch(owner: string, signal: string, listening: boolean): void {
-    if (this.#state === "closed") return;
-    this.#logger.debug(
-      `Member ${this.id}: ${listening ? "listens to" : "stops listening to"} ${owner}.${signal}.`,
-    );
-    const topic = emissionTopic(owner, signal);
-    if (listening) {
-      if (this.#listening.has(topic)) return;
-      const entry: Listening = { owner, signal, subscribed: false, fed: false, waiters: [] };
-      this.#listening.set(topic, entry);
-      const remote = this.#remotes.get(this.#standIns.get(owner)?.member ?? "");
-      entry.fed = remote !== undefined && this.#fedBy(remote.member, owner, signal);
-      this.#subscribe(topic).then(() => {
-        entry.subscribed = true;
-        this.#settle(entry);
-      }, this.#reportLink);
-    } else {
-      if (!this.#listening.delete(topic)) return;
-      this.#unsubscribe(topic);
-    }
-    this.#announce();
-  }
-
-  /** The last `feeds` each owner member sent, to tell whether it publishes for this member. */
-  readonly #feedsOf = new Map<string, Record<string, Record<string, string[]>> | undefined>();
-
-  #fedBy(member: string, owner: string, signal: string): boolean {
-    if (!this.#feedsOf.has(member)) return false;
-    const feeds = this.#feedsOf.get(member);
-    // A peer that does not send `feeds` publishes whenever it emits.
-    return feeds === undefined || feeds[owner]?.[signal]?.includes(this.id) === true;
-  }
-
-  #whenFed(topic: string): Promise<void> {
-    const entry = this.#listening.get(topic);
-    if (entry === undefined) return Promise.resolve();
-    if (entry.subscribed && entry.fed) return Promise.resolve();
-    return new Promise((resolve) => entry.waiters.push(resolve));
-  }
-
-  #settle(entry: Listening): void {
-    if (!entry.subscribed || !entry.fed) return;
-    for (const wake of entry.waiters.splice(0)) wake();
-  }
-
-  // --- Messages -------------------------------------------------------------
+  // The router: every message of the protocol arrives here.
 
   readonly #onMessage = (topic: string, body: Uint8Array): void => {
     if (this.#state === "closed") return;
@@ -523,19 +343,16 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   };
 
   #onEmission(topic: string, body: Uint8Array): void {
-    if (this.#echoes.isEcho(topic, body)) return;
-    const parsed = parseEmissionTopic(topic);
-    if (parsed === undefined) return;
+    const parsed = parseEmission(topic);
+    if (parsed === undefined || parsed.sender === this.id) return;
     const signal =
-      this.#locals.get(parsed.owner)?.get(parsed.signal) ??
-      this.#standIns.get(parsed.owner)?.object[parsed.signal];
+      this.#feeds.get(parsed.owner, parsed.signal) ??
+      this.#standIns.get(parsed.owner, parsed.signal);
     if (signal === undefined) return;
     const args = this.#codec.decode(body);
     if (!Array.isArray(args)) throw new TypeError("an emission body must be an array of arguments");
     try {
-      // A signal of another copy of this package has no hook of ours to skip.
-      if (signal instanceof Signal) internals.deliver(signal, args);
-      else (signal as { emit(...args: unknown[]): void }).emit(...(args as unknown[]));
+      signal[deliverHook](args as unknown[]);
     } catch (error) {
       this.#logger.error(
         `A slot of ${parsed.owner}.${parsed.signal} failed on an emission from another member.`,
@@ -546,112 +363,77 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
 
   #onHello(member: string): void {
     if (member === this.id) return;
-    this.#heard(member);
+    this.#peers.heard(member);
     this.#sendRegistry();
   }
 
   #onRegistry(message: RegistryMessage): void {
     if (message.member === this.id) return;
     if (message.leaving === true) {
-      this.#withdraw(message.member, "left");
+      const peer = this.#peers.remove(message.member);
+      if (peer !== undefined) this.#withdrawn(peer, "left");
       return;
     }
-    const remote = this.#heard(message.member);
-    remote.host ||= message.host === true;
-    remote.listens = message.listens;
-    this.#syncOwners(remote, message.owners);
-    this.#feedsOf.set(remote.member, message.feeds);
-    for (const entry of this.#listening.values()) {
-      if (this.#standIns.get(entry.owner)?.member !== remote.member) continue;
-      entry.fed = this.#fedBy(remote.member, entry.owner, entry.signal);
-      this.#settle(entry);
-    }
-    this.#updateFeeds();
-    if (this.#isHost(remote)) {
+    const peer = this.#peers.described(message);
+    this.#standIns.sync(peer);
+    this.#feeds.update();
+    if (typeof this.#host === "string" && peer.id === this.#host) {
       this.#heardHost?.();
       this.#heardHost = undefined;
     }
   }
 
-  #isHost(remote: Remote): boolean {
-    return typeof this.#host === "string" ? remote.member === this.#host : false;
-  }
-
-  /** The record of `member`, created when first heard; its silence deadline moves on. */
-  #heard(member: string): Remote {
-    let remote = this.#remotes.get(member);
-    const now = Date.now();
-    if (remote === undefined) {
-      remote = { member, owners: {}, listens: {}, host: false, lastHeard: now };
-      this.#remotes.set(member, remote);
-      this.emit("joined", this.#info(remote));
-      if (this.#sweep === undefined) this.#scheduleSweep();
-    }
-    remote.lastHeard = now;
-    return remote;
-  }
-
-  #withdraw(member: string, reason: "left" | "silent" | "exited"): void {
-    const remote = this.#remotes.get(member);
-    if (remote === undefined) return;
-    this.#remotes.delete(member);
-    this.#feedsOf.delete(member);
-    for (const standIn of [...this.#standIns.values()]) {
-      if (standIn.member === member) this.#withdrawStandIn(standIn);
-    }
-    this.#updateFeeds();
-    this.emit("left", this.#info(remote), reason);
-    if (this.#isHost(remote) || (remote.host && this.#host !== true)) {
+  /** `peer` is gone (already out of {@link Peers}): its owners go, and with the host, this member. */
+  #withdrawn(peer: Peer, reason: "left" | "silent" | "exited"): void {
+    const info = this.#info(peer);
+    this.#standIns.withdrawMember(peer.id);
+    this.#feeds.update();
+    this.emit("left", info, reason);
+    const isHost = typeof this.#host === "string" ? peer.id === this.#host : false;
+    if (isHost || (peer.host && this.#host !== true)) {
       const why = {
         left: "shut down",
-        silent: `unheard for ${this.#silentMs} ms`,
+        silent: `unheard for ${this.heartbeatMs * this.missedHeartbeats} ms`,
         exited: "exited",
       }[reason];
-      const message = `The host of this bus (member ${member}) is gone (${why}); member ${this.id} closes.`;
+      const message = `The host of this bus (member ${peer.id}) is gone (${why}); member ${this.id} closes.`;
       this.#logger.error(message);
       this.#closing ??= this.#close(message);
     }
   }
 
-  #info(remote: Remote): MemberInfo {
-    return {
-      member: remote.member,
-      owners: [...this.#standIns.values()]
-        .filter((s) => s.member === remote.member)
-        .map((s) => s.owner),
-      here: false,
-    };
+  #info(peer: Peer): MemberInfo {
+    return { member: peer.id, owners: this.#standIns.ownersOf(peer.id), here: false };
   }
 
-  // --- Heartbeat and silence --------------------------------------------------
+  // What this member sends.
+
+  /**
+   * An emission made here on a stand-in: to its owner and every listener,
+   * once in each form they read. A version-1 owner reads the two-frame form
+   * only (and its listeners subscribe to that); otherwise the version-2 form,
+   * and the version-1 one besides while a version-1 peer may listen.
+   */
+  #publish(signal: StandInSignal, args: unknown[]): void {
+    const body = this.#codec.encode(args);
+    if (!signal.v1Owner) this.#outbox.send(fromSender(signal.topic, this.id), body);
+    if (signal.v1Owner || this.#v1Listens(signal.ownerName, signal.signalName))
+      this.#outbox.send(signal.topic, body);
+  }
+
+  #v1Listens(owner: string, signal: string): boolean {
+    for (const peer of this.#peers.all()) {
+      if (peer.version < 2 && (peer.listens === undefined || peer.listens[owner]?.includes(signal)))
+        return true;
+    }
+    return false;
+  }
 
   readonly #beat = (): void => {
     if (this.#state !== "running") return;
-    if (this.#heardHost !== undefined)
-      this.#send(HELLO_TOPIC, this.#codec.encode({ member: this.id }));
+    if (this.#heardHost !== undefined) this.#sendHello();
     this.#sendRegistry();
   };
-
-  #scheduleSweep(): void {
-    clearTimeout(this.#sweep);
-    this.#sweep = undefined;
-    if (this.#state === "closed" || this.#remotes.size === 0) return;
-    let earliest = Infinity;
-    for (const remote of this.#remotes.values()) earliest = Math.min(earliest, remote.lastHeard);
-    const wait = Math.max(0, earliest + this.#silentMs - Date.now());
-    this.#sweep = unref(setTimeout(this.#onSweep, wait + 1));
-  }
-
-  readonly #onSweep = (): void => {
-    this.#sweep = undefined;
-    const now = Date.now();
-    for (const remote of [...this.#remotes.values()]) {
-      if (now - remote.lastHeard >= this.#silentMs) this.#withdraw(remote.member, "silent");
-    }
-    this.#scheduleSweep();
-  };
-
-  // --- Sending ------------------------------------------------------------------
 
   #announce(): void {
     if (this.#announceScheduled || this.#state !== "running") return;
@@ -663,68 +445,19 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     });
   }
 
+  #sendHello(): void {
+    this.#outbox.send(HELLO_TOPIC, this.#codec.encode({ member: this.id, version: PROTOCOL_VERSION }));
+  }
+
   #sendRegistry(): void {
-    const owners: OwnerSignals = {};
-    for (const [name, signals] of this.#locals) owners[name] = [...signals.keys()];
-    const listens: OwnerSignals = {};
-    for (const entry of this.#listening.values()) (listens[entry.owner] ??= []).push(entry.signal);
-    const feeds = this.#feedsMap();
-    this.#announcedFeeds = JSON.stringify(feeds);
-    const message: RegistryMessage = { member: this.id, owners, listens, feeds };
+    const message: RegistryMessage = {
+      member: this.id,
+      version: PROTOCOL_VERSION,
+      owners: this.#feeds.owners(),
+      listens: this.#standIns.listens(),
+      feeds: this.#feeds.feeds(),
+    };
     if (this.#host === true) message.host = true;
-    this.#send(REGISTRY_TOPIC, this.#codec.encode(message));
+    this.#outbox.send(REGISTRY_TOPIC, this.#codec.encode(message));
   }
-
-  #send(topic: string, body: Uint8Array): void {
-    if (this.#state === "closed") return;
-    this.#echoes.sent(topic, body);
-    if (this.#subscribing > 0 || this.#held.length > 0) {
-      this.#held.push([topic, body]);
-      return;
-    }
-    this.#link.send(topic, body).catch(this.#reportLink);
-  }
-
-  #flushHeld(): void {
-    const held = this.#held;
-    this.#held = [];
-    for (const [topic, body] of held) this.#link.send(topic, body).catch(this.#reportLink);
-  }
-
-  async #subscribe(topic: string): Promise<void> {
-    if (this.#topics.has(topic)) return;
-    this.#topics.set(topic, false);
-    if (topic.startsWith(SIGNAL_PREFIX)) this.#echoes.expect(topic);
-    this.#subscribing++;
-    try {
-      await this.#link.subscribe(topic);
-      if (this.#topics.has(topic)) this.#topics.set(topic, true);
-    } finally {
-      if (--this.#subscribing === 0 && this.#state !== "closed") this.#flushHeld();
-    }
-    if (topic.startsWith(SIGNAL_PREFIX) && this.#locals.size > 0) this.#updateFeeds();
-  }
-
-  #unsubscribe(topic: string): void {
-    if (!this.#topics.delete(topic)) return;
-    this.#echoes.forget(topic);
-    if (this.#state !== "closed") this.#link.unsubscribe(topic);
-  }
-
-  readonly #reportLink = (error: unknown): void => {
-    if (this.#state === "closed") return;
-    this.#logger.error(`Member ${this.id}: the bus link failed.`, error);
-  };
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    this.#logger.warn(message);
-  }
-}
-
-/** Lets a Node timer not keep the process alive; browsers' timers are numbers and need nothing. */
-function unref<T>(timer: T): T {
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
 }

@@ -1,47 +1,24 @@
 /**
- * Wire protocol, version 1: the topics and message maps bus members exchange
- * (see docs/wire-protocol.md). Plain `[topic, msgpack body]` messages, so a
- * peer in any language with ZeroMQ and MessagePack can take part.
+ * The member protocol's messages (see docs/wire-protocol.md, version 2) and
+ * their readers. The topics and the version live in `@sunflare/wire`; this
+ * file adds the shapes of the bodies, which only members read.
  */
-
-/** Every topic of the bus's own starts with this; data subscribers of `""` never see them. */
-export const RESERVED_PREFIX = "\0sunflare/";
-/** Registry of a member: its whole registry, on change, in answer to a hello, and every heartbeat. */
-export const REGISTRY_TOPIC = "\0sunflare/registry";
-/** Sent by a member that joins; every member answers with its registry. */
-export const HELLO_TOPIC = "\0sunflare/hello";
-/** Emissions: `<prefix><owner>/<signal>`, body `[arg, ...]`. */
-export const SIGNAL_PREFIX = "\0sunflare/signal/";
-
-/** The emission topic of `owner`'s signal `signal`. */
-export function emissionTopic(owner: string, signal: string): string {
-  return `${SIGNAL_PREFIX}${owner}/${signal}`;
-}
-
-/**
- * Owner and signal of an emission topic; `undefined` for anything else.
- * Signal names are field names and hold no `/`; owner names might, so the
- * last `/` separates them.
- */
-export function parseEmissionTopic(topic: string): { owner: string; signal: string } | undefined {
-  if (!topic.startsWith(SIGNAL_PREFIX)) return undefined;
-  const at = topic.lastIndexOf("/");
-  if (at < SIGNAL_PREFIX.length) return undefined;
-  return { owner: topic.slice(SIGNAL_PREFIX.length, at), signal: topic.slice(at + 1) };
-}
+import { SIGNAL_PREFIX } from "@sunflare/wire";
 
 /** Signal names by owner name, as the wire's maps carry them. */
 export type OwnerSignals = Record<string, string[]>;
 
 /**
  * The registry message. `member`, `owners` and `leaving` are version 1;
- * the rest are this implementation's extensions (readers ignore what they
- * do not know, and peers may leave them out).
+ * `version` says the sender speaks version 2 (its emissions carry its id);
+ * the rest are extensions that readers may ignore and peers leave out.
  */
 export interface RegistryMessage {
   member: string;
   owners: OwnerSignals;
   leaving?: boolean;
+  /** The member protocol version of the sender: 2; absent for a version-1 peer. */
+  version?: number;
   /** Extension: the remote signals this member has slots on (it wants their emissions). */
   listens?: OwnerSignals;
   /** Extension: for each of its signals, the members it publishes emissions for. */
@@ -53,6 +30,48 @@ export interface RegistryMessage {
 /** The hello message. */
 export interface HelloMessage {
   member: string;
+  /** 2; absent for a version-1 peer. */
+  version?: number;
+}
+
+/** Separates an emission topic from its sender's id in a version-2 emission. */
+const SENDER = "\u0000";
+
+/**
+ * The topic a version-2 member publishes an emission on: the version-1
+ * emission topic, a NUL, and the sender's member id. A version-1 reader that
+ * compares whole topics passes it by; version-2 members subscribe to
+ * `topic + "\0"`, so they receive every sender's and never the version-1
+ * copy an owner publishes besides.
+ */
+export function fromSender(topic: string, sender: string): string {
+  return `${topic}${SENDER}${sender}`;
+}
+
+/** What version-2 members subscribe to, to receive the emissions on `topic` of every version-2 sender. */
+export function everySender(topic: string): string {
+  return `${topic}${SENDER}`;
+}
+
+/**
+ * Owner, signal and sender of an emission topic (`sender` is undefined for
+ * the two-frame form of a version-1 peer); `undefined` for anything else.
+ * Signal names are field names and hold no `/`; owner names might, so the
+ * last `/` before the sender separates them.
+ */
+export function parseEmission(
+  topic: string,
+): { owner: string; signal: string; sender: string | undefined } | undefined {
+  if (!topic.startsWith(SIGNAL_PREFIX)) return undefined;
+  const cut = topic.indexOf(SENDER, SIGNAL_PREFIX.length);
+  const head = cut < 0 ? topic : topic.slice(0, cut);
+  const at = head.lastIndexOf("/");
+  if (at < SIGNAL_PREFIX.length) return undefined;
+  return {
+    owner: head.slice(SIGNAL_PREFIX.length, at),
+    signal: head.slice(at + 1),
+    sender: cut < 0 ? undefined : topic.slice(cut + 1),
+  };
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -74,7 +93,7 @@ function isOwnerSignals(value: unknown): value is OwnerSignals {
  */
 export function readRegistry(value: unknown): RegistryMessage {
   if (!isRecord(value)) throw new TypeError("a registry message must be a map");
-  const { member, owners, leaving, listens, feeds, host } = value;
+  const { member, owners, leaving, version, listens, feeds, host } = value;
   if (typeof member !== "string" || member === "") {
     throw new TypeError("a registry message needs a non-empty string `member`");
   }
@@ -83,6 +102,7 @@ export function readRegistry(value: unknown): RegistryMessage {
   }
   const message: RegistryMessage = { member, owners };
   if (leaving === true) message.leaving = true;
+  if (typeof version === "number") message.version = version;
   if (isOwnerSignals(listens)) message.listens = listens;
   if (isRecord(feeds) && Object.values(feeds).every(isOwnerSignals)) {
     message.feeds = feeds as Record<string, Record<string, string[]>>;
@@ -96,5 +116,7 @@ export function readHello(value: unknown): HelloMessage {
   if (!isRecord(value) || typeof value.member !== "string" || value.member === "") {
     throw new TypeError("a hello message must be a map with a non-empty string `member`");
   }
-  return { member: value.member };
+  return typeof value.version === "number"
+    ? { member: value.member, version: value.version }
+    : { member: value.member };
 }

@@ -1,0 +1,203 @@
+/**
+ * The owners other members registered, as stand-ins in this member's
+ * registry: the only writer of them. A stand-in's signals subscribe to
+ * their owner's emissions while somebody here listens, and publish what is
+ * emitted on them to the owner and every listener.
+ *
+ * @internal
+ */
+import type { Logger } from "@sunflare/wire";
+import { emissionTopic } from "@sunflare/wire";
+import type { SignalRegistry } from "../registry.js";
+import { relayHook } from "../hooks.js";
+import type { Outbox } from "./outbox.js";
+import type { Peer } from "./peers.js";
+import type { OwnerSignals } from "./protocol.js";
+import type { StandInHost } from "./stand-in-signal.js";
+import { StandInSignal } from "./stand-in-signal.js";
+
+interface StandIn {
+  readonly owner: string;
+  readonly member: string;
+  readonly object: Readonly<Record<string, StandInSignal>>;
+}
+
+/** What the stand-ins need of their member. @internal */
+export interface StandInsContext {
+  readonly id: string;
+  readonly registry: SignalRegistry;
+  readonly outbox: Outbox;
+  readonly logger: Logger;
+  /** Whether `owner` is registered by this member itself. */
+  isLocal(owner: string): boolean;
+  /** Publishes an emission made here on a stand-in (its owner lives in `peer`). */
+  publish(signal: StandInSignal, args: unknown[]): void;
+  /** What this member listens to changed: its registry is due. */
+  changed(): void;
+  /** The peer of `id`, if known. */
+  peer(id: string): Peer | undefined;
+}
+
+/** @internal */
+export class StandIns implements StandInHost {
+  readonly #context: StandInsContext;
+  readonly #byOwner = new Map<string, StandIn>();
+  readonly #objects = new WeakSet<object>();
+  /** Stand-in signals somebody here listens to. */
+  readonly #listening = new Set<StandInSignal>();
+  readonly #warned = new Set<string>();
+  #closed = false;
+
+  constructor(context: StandInsContext) {
+    this.#context = context;
+  }
+
+  /** Whether `object` is one of the stand-ins (the registry's events name it). */
+  isStandIn(object: object): boolean {
+    return this.#objects.has(object);
+  }
+
+  has(owner: string): boolean {
+    return this.#byOwner.has(owner);
+  }
+
+  /** The stand-in signal `owner.signal`, if `owner` is another member's. */
+  get(owner: string, signal: string): StandInSignal | undefined {
+    return this.#byOwner.get(owner)?.object[signal];
+  }
+
+  /** The owners `member` registered, as stand-ins here. */
+  ownersOf(member: string): string[] {
+    return [...this.#byOwner.values()].filter((s) => s.member === member).map((s) => s.owner);
+  }
+
+  /** What this member listens to, for its registry. */
+  listens(): OwnerSignals {
+    const listens: OwnerSignals = {};
+    for (const signal of this.#listening) (listens[signal.ownerName] ??= []).push(signal.signalName);
+    return listens;
+  }
+
+  /** Brings the stand-ins of `peer` in line with its registry, and their liveness with its feeds. */
+  sync(peer: Peer): void {
+    for (const [owner, names] of Object.entries(peer.owners)) {
+      const standIn = this.#byOwner.get(owner);
+      if (standIn !== undefined && standIn.member !== peer.id) {
+        this.#warnOnce(
+          `${peer.id}/${owner}`,
+          `Class ${owner} is registered by member ${standIn.member} already; member ${peer.id}'s is ignored.`,
+        );
+        continue;
+      }
+      if (standIn === undefined && this.#context.isLocal(owner)) {
+        this.#warnOnce(
+          `${peer.id}/${owner}`,
+          `Class ${owner} is registered here already; member ${peer.id}'s is ignored.`,
+        );
+        continue;
+      }
+      if (standIn !== undefined) {
+        const known = Object.keys(standIn.object);
+        if (known.length === names.length && known.every((name) => names.includes(name))) continue;
+        // Its signals changed: re-register, and connections follow the new set.
+        this.#withdraw(standIn);
+      }
+      this.#add(peer, owner, names);
+    }
+    for (const standIn of [...this.#byOwner.values()]) {
+      if (standIn.member === peer.id && !(standIn.owner in peer.owners)) this.#withdraw(standIn);
+    }
+    for (const signal of this.#listening) {
+      if (this.#byOwner.get(signal.ownerName)?.member === peer.id) signal.setFed(isFed(peer, signal, this.#context.id));
+    }
+  }
+
+  /** Withdraws every stand-in of `member` (it left or is gone). */
+  withdrawMember(member: string): void {
+    for (const standIn of [...this.#byOwner.values()])
+      if (standIn.member === member) this.#withdraw(standIn);
+  }
+
+  /** Withdraws every stand-in: the member closes. */
+  close(): void {
+    this.#closed = true;
+    for (const standIn of [...this.#byOwner.values()]) this.#withdraw(standIn);
+  }
+
+  /** A local owner replaced the stand-in `object` in the registry (the registry warned). */
+  replaced(owner: string, object: object): void {
+    const standIn = this.#byOwner.get(owner);
+    if (standIn?.object === object) this.#drop(standIn);
+  }
+
+  listening(signal: StandInSignal, listening: boolean): void {
+    if (this.#closed || this.get(signal.ownerName, signal.signalName) !== signal) return;
+    const { logger, id, outbox } = this.#context;
+    logger.debug(
+      `Member ${id}: ${listening ? "listens to" : "stops listening to"} ${signal.ownerName}.${signal.signalName}.`,
+    );
+    if (listening) {
+      if (this.#listening.has(signal)) return;
+      this.#listening.add(signal);
+      const peer = this.#context.peer(this.#byOwner.get(signal.ownerName)!.member);
+      signal.setFed(peer !== undefined && isFed(peer, signal, id));
+      outbox.subscribeLater(signal.prefix, () => signal.setSubscribed(true));
+    } else {
+      if (!this.#listening.delete(signal)) return;
+      signal.setSubscribed(false);
+      outbox.unsubscribe(signal.prefix);
+    }
+    this.#context.changed();
+  }
+
+  #add(peer: Peer, owner: string, names: readonly string[]): void {
+    this.#context.logger.debug(
+      `Member ${this.#context.id}: ${owner} of member ${peer.id} is known here now.`,
+    );
+    const object: Record<string, StandInSignal> = {};
+    for (const name of names) {
+      const topic = emissionTopic(owner, name);
+      const signal = new StandInSignal(owner, name, topic, peer.version < 2, this);
+      signal[relayHook]((args) => this.#context.publish(signal, args));
+      object[name] = signal;
+    }
+    const standIn: StandIn = { owner, member: peer.id, object };
+    this.#byOwner.set(owner, standIn);
+    this.#objects.add(object);
+    this.#context.registry.registerSignals(object, { name: owner });
+  }
+
+  /** Removes a stand-in from the registry; connections to it wait for the owner to come back. */
+  #withdraw(standIn: StandIn): void {
+    this.#context.logger.debug(
+      `Member ${this.#context.id}: ${standIn.owner} of member ${standIn.member} is withdrawn.`,
+    );
+    this.#drop(standIn);
+    // By object: removes it only while it is still what the name stands for.
+    this.#context.registry.unregister(standIn.object, { reconnect: true });
+  }
+
+  /** Forgets a stand-in and stops listening for it. */
+  #drop(standIn: StandIn): void {
+    if (this.#byOwner.get(standIn.owner) !== standIn) return;
+    this.#byOwner.delete(standIn.owner);
+    for (const signal of Object.values(standIn.object)) {
+      signal[relayHook](undefined);
+      if (this.#listening.delete(signal)) this.#context.outbox.unsubscribe(signal.prefix);
+    }
+    this.#context.changed();
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#context.logger.warn(message);
+  }
+}
+
+/** Whether `peer`, the owner of `signal`, publishes its emissions for member `id`. */
+function isFed(peer: Peer, signal: StandInSignal, id: string): boolean {
+  if (!peer.described) return false;
+  // A peer that does not send `feeds` publishes whenever it emits.
+  return peer.feeds === undefined || peer.feeds[signal.ownerName]?.[signal.signalName]?.includes(id) === true;
+}

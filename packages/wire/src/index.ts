@@ -1,0 +1,19 @@
+export type { ErrorCode } from "./errors.js";
+export { ClosedError, isSunflareError, SunflareError, TimeoutError } from "./errors.js";
+export type { Logger } from "./logger.js";
+export { defaultLogger } from "./logger.js";
+export {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MISSED_HEARTBEATS,
+  emissionTopic,
+  HELLO_TOPIC,
+  isInprocAddress,
+  isReserved,
+  MEMBER_PREFIXES,
+  parseEmissionTopic,
+  PROTOCOL_VERSION,
+  REGISTRY_TOPIC,
+  RESERVED_PREFIX,
+  selectsReserved,
+  SIGNAL_PREFIX,
+} from "./protocol.js";

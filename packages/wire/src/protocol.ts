@@ -1,0 +1,67 @@
+/**
+ * The facts of the bus wire protocol (see docs/wire-protocol.md) that more
+ * than one package needs: the reserved topics, the member protocol's topics
+ * and version, and the heartbeat defaults. Plain `[topic, msgpack body]`
+ * messages on the forwarder, so a peer in any language can take part.
+ */
+
+/** The version of the member protocol this implementation speaks. */
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Every topic of the bus's own starts with this (readiness, presence,
+ * membership, signals). The NUL first byte keeps it apart from any printable
+ * topic; a data subscriber of `""` never receives them, only an explicit
+ * subscription to such a prefix does.
+ */
+export const RESERVED_PREFIX = "\u0000sunflare/";
+
+/** Whether `topic` is one of the bus's own. */
+export function isReserved(topic: string): boolean {
+  return topic.startsWith(RESERVED_PREFIX);
+}
+
+/**
+ * Whether a subscription to `prefix` would select some of the bus's own
+ * topics: a reserved topic, or the start of the reserved prefix itself
+ * (`"\0"` selects everything reserved).
+ */
+export function selectsReserved(prefix: string): boolean {
+  return prefix !== "" && (isReserved(prefix) || RESERVED_PREFIX.startsWith(prefix));
+}
+
+/** A member's registry: its whole registry, on change, in answer to a hello, and every heartbeat. */
+export const REGISTRY_TOPIC = `${RESERVED_PREFIX}registry`;
+/** Sent by a member that joins; every member answers with its registry. */
+export const HELLO_TOPIC = `${RESERVED_PREFIX}hello`;
+/** Emissions: `<prefix><owner>/<signal>`, body `[arg, ...]`. */
+export const SIGNAL_PREFIX = `${RESERVED_PREFIX}signal/`;
+/** The topics of the member protocol: what a member (a browser page included) publishes and subscribes. */
+export const MEMBER_PREFIXES: readonly string[] = [HELLO_TOPIC, REGISTRY_TOPIC, SIGNAL_PREFIX];
+
+/** The emission topic of `owner`'s signal `signal`. */
+export function emissionTopic(owner: string, signal: string): string {
+  return `${SIGNAL_PREFIX}${owner}/${signal}`;
+}
+
+/**
+ * Owner and signal of an emission topic; `undefined` for anything else.
+ * Signal names are field names and hold no `/`; owner names might, so the
+ * last `/` separates them.
+ */
+export function parseEmissionTopic(topic: string): { owner: string; signal: string } | undefined {
+  if (!topic.startsWith(SIGNAL_PREFIX)) return undefined;
+  const at = topic.lastIndexOf("/");
+  if (at < SIGNAL_PREFIX.length) return undefined;
+  return { owner: topic.slice(SIGNAL_PREFIX.length, at), signal: topic.slice(at + 1) };
+}
+
+/** Milliseconds between a member's heartbeats, unless the bus says otherwise. */
+export const DEFAULT_HEARTBEAT_MS = 1000;
+/** Heartbeats a member may miss before the others count it as gone. */
+export const DEFAULT_MISSED_HEARTBEATS = 3;
+
+/** Whether a forwarder address is an inproc one (every peer is in this process). */
+export function isInprocAddress(address: string): boolean {
+  return address.startsWith("inproc://");
+}
