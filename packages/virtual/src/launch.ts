@@ -4,15 +4,14 @@ import { defaultLogger } from "@sunflare/signal";
 import type { BusAddress, VirtualBus, WiringEntry } from "./bus.js";
 import {
   connectAll,
-  pluginName,
+  LocalPlugin,
   registerAll,
-  shutdownAll,
-  whenLive,
-  whenRegistered,
+  settled,
+  stopAll,
+  type Participant,
 } from "./phases.js";
 import { PlacedMember, describe, type Ended } from "./placed-member.js";
 import { isPlacement, type Placement } from "./placement.js";
-import { hasShutdown } from "./plugin.js";
 
 /** How a placed member's thread or process ended, as {@link Session} reports it. */
 export interface MemberExit extends Ended {
@@ -121,8 +120,9 @@ export async function launch(
 class PluginSession extends EventEmitter<SessionEvents> implements Session {
   readonly #logger: Logger;
   readonly #timeoutMs: number;
-  readonly #exitTimeoutMs: number;
-  readonly #members = new Map<Placement, PlacedMember>();
+  /** One per entry of {@link plugins}, in launch order: every phase goes through these. */
+  readonly #participants: readonly Participant[];
+  readonly #members: PlacedMember[] = [];
   #shutdown: Promise<void> | undefined;
   /** Until then, a member that ends makes `launch` reject, which is its report. */
   #launched = false;
@@ -135,50 +135,28 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
     super();
     this.#logger = options.logger ?? defaultLogger;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#exitTimeoutMs = options.exitTimeoutMs ?? 5_000;
+    const settings = {
+      timeoutMs: this.#timeoutMs,
+      exitTimeoutMs: options.exitTimeoutMs ?? 5_000,
+      logger: this.#logger,
+    };
+    this.#participants = plugins.map((plugin) => {
+      if (!isPlacement(plugin)) return new LocalPlugin(bus, plugin, this.#timeoutMs);
+      const member = new PlacedMember(plugin, settings);
+      this.#members.push(member);
+      void member.ended.then((ended) => this.#onEnded(member, ended));
+      return member;
+    });
   }
 
   async start(): Promise<void> {
-    await this.#launch();
+    await this.#startMembers();
+    const everyOwner = await registerAll(this.bus, this.#participants);
+    await connectAll(this.#participants, everyOwner);
+    // Within one thread, connections are live as they are made, and one left
+    // pending waits on purpose (for a web page, say): nothing to settle.
+    if (this.#members.length > 0) this.#warnPending(await this.#gather("settle"));
     this.#launched = true;
-  }
-
-  async #launch(): Promise<void> {
-    await this.#startPlacements();
-    const owners = new Set<string>();
-    for (const plugin of this.plugins) {
-      const member = this.#memberOf(plugin);
-      if (member === undefined) await registerAll([plugin]);
-      else for (const owner of await member.request("registration")) owners.add(owner);
-    }
-    if (this.#members.size === 0) {
-      await connectAll(this.plugins);
-      return;
-    }
-    for (const owner of this.bus.members()[0]?.owners ?? []) owners.add(owner);
-    const everyOwner = [...owners];
-    let registered: Promise<void> | undefined;
-    for (const plugin of this.plugins) {
-      const member = this.#memberOf(plugin);
-      if (member !== undefined) {
-        await member.request("connection", { type: "connection", owners: everyOwner });
-      } else {
-        // Registrations made elsewhere arrive as messages: wait for them once.
-        await (registered ??= whenRegistered(this.bus.registry, everyOwner, this.#timeoutMs));
-        await connectAll([plugin]);
-      }
-    }
-    await whenLive(this.bus.registry, this.#timeoutMs);
-    const wiring = await this.#gather("settle");
-    const pending = wiring.filter((entry) => entry.state === "pending");
-    if (pending.length > 0) {
-      const list = pending
-        .map((entry) => `${entry.owner}.${entry.signal} → ${entry.member}: ${entry.slot}`)
-        .join("; ");
-      this.#logger.warn(
-        `${pending.length} connection(s) still pending after the connection phase (is a name misspelt, or its owner not launched?): ${list}.`,
-      );
-    }
   }
 
   wiring(): Promise<SessionWiringEntry[]> {
@@ -194,12 +172,9 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
     return this.shutdown();
   }
 
-  #memberOf(plugin: object): PlacedMember | undefined {
-    return isPlacement(plugin) ? this.#members.get(plugin) : undefined;
-  }
-
-  async #startPlacements(): Promise<void> {
-    const placements = this.plugins.filter(isPlacement);
+  /** Starts every placed member, concurrently; rejects with the first failure once all are settled. */
+  async #startMembers(): Promise<void> {
+    const placements = this.#members.map((member) => member.placement);
     if (placements.length === 0) return;
     if (new Set(placements).size < placements.length) {
       throw new TypeError(
@@ -207,61 +182,53 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
       );
     }
     const addresses = await addressesFor(this.bus, placements);
-    for (const placement of placements) {
-      const member = new PlacedMember(placement, {
-        address: addresses[placement.kind],
-        heartbeatMs: this.bus.membership.heartbeatMs,
-        missedHeartbeats: this.bus.membership.missedHeartbeats,
-        timeoutMs: this.#timeoutMs,
-        exitTimeoutMs: this.#exitTimeoutMs,
-      });
-      this.#members.set(placement, member);
-      void member.ended.then((ended) => this.#onEnded(member, ended));
-    }
+    const { heartbeatMs, missedHeartbeats } = this.bus.membership;
     const starts = await Promise.allSettled(
-      [...this.#members.values()].map((member) =>
-        member.start().catch((error: unknown) => {
-          const message = `${member.placement.label} failed to start: ${(error as Error).message}`;
-          throw new Error(message, { cause: error });
-        }),
+      this.#members.map((member) =>
+        member.start({ address: addresses[member.placement.kind], heartbeatMs, missedHeartbeats }),
       ),
     );
     const failed = starts.find((start) => start.status === "rejected");
     if (failed !== undefined) throw failed.reason;
   }
 
+  #warnPending(wiring: readonly SessionWiringEntry[]): void {
+    const pending = wiring.filter((entry) => entry.state === "pending");
+    if (pending.length === 0) return;
+    const list = pending
+      .map((entry) => `${entry.owner}.${entry.signal} → ${entry.member}: ${entry.slot}`)
+      .join("; ");
+    this.#logger.warn(
+      `${pending.length} connection(s) still pending after the connection phase (is a name misspelt, or its owner not launched?): ${list}.`,
+    );
+  }
+
   #onEnded(member: PlacedMember, ended: Ended): void {
     const expected = this.#shutdown !== undefined;
-    const { name, module } = member.placement;
     if (!expected && this.#launched) {
       this.#logger.error(
-        `${member.placement.label} ended (${describe(ended)}); its plugins are gone, the rest keeps running.`,
+        `${member.label} ended (${describe(ended)}); its plugins are gone, the rest keeps running.`,
       );
       if (member.id !== undefined) this.bus.membership.forget(member.id);
     }
+    const { name, module } = member.placement;
     this.emit("exit", { name, module, member: member.id, ...ended, expected });
   }
 
-  async #gather(type: "settle" | "wiring"): Promise<SessionWiringEntry[]> {
-    const entries: SessionWiringEntry[] = this.bus
-      .wiring()
-      .map((entry) => ({ ...entry, member: "host" }));
-    for (const member of this.#members.values()) {
-      if (member.hasEnded || member.id === undefined) continue;
-      const wiring = await member.request(type);
-      entries.push(...wiring.map((entry) => ({ ...entry, member: member.placement.name })));
+  /** The host's wiring, then each placed member's (`settle`: once its connections are live). */
+  async #gather(step: "settle" | "wiring"): Promise<SessionWiringEntry[]> {
+    const host = step === "settle" ? await settled(this.bus, this.#timeoutMs) : this.bus.wiring();
+    const entries = host.map((entry) => ({ ...entry, member: "host" }));
+    for (const member of this.#members) {
+      for (const entry of await member[step]())
+        entries.push({ ...entry, member: member.placement.name });
     }
     return entries;
   }
 
   async #close(): Promise<void> {
-    const failures = await shutdownAll(
-      this.plugins,
-      (plugin, error) => this.#logger.error(`${pluginName(plugin)} failed to shut down.`, error),
-      (plugin) => {
-        const member = this.#memberOf(plugin);
-        return member === undefined ? hasShutdown(plugin) && plugin.shutdown() : this.#stop(member);
-      },
+    const failures = await stopAll(this.#participants, ({ label }, error) =>
+      this.#logger.error(`${label} failed to shut down.`, error),
     );
     try {
       await this.bus.shutdown();
@@ -272,14 +239,6 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
       throw new AggregateError(
         failures,
         `${failures.length} shutdown step(s) failed; everything else was shut down.`,
-      );
-    }
-  }
-
-  async #stop(member: PlacedMember): Promise<void> {
-    if ((await member.stop()) === "ended") {
-      this.#logger.warn(
-        `${member.placement.label} did not exit after shutting down; it was ended.`,
       );
     }
   }

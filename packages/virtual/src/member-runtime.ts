@@ -1,20 +1,14 @@
 // The placed member's side of a launch: joins the bus, builds the plugins with
 // the module's default export, then runs what the host asks, one request at a
-// time. `member/entry.js` starts it in the worker thread or child process.
+// time, through the same phases as the host (each plugin a `LocalPlugin`).
+// `member/entry.js` starts it in the worker thread or child process.
+import { TimeoutError } from "@sunflare/wire";
 import { defaultLogger } from "@sunflare/signal";
 import { VirtualBus } from "./bus.js";
 import type { ControlReply, ControlRequest, StartRequest } from "./control.js";
 import { reportError } from "./control.js";
 import type { PluginFactory } from "./placement.js";
-import {
-  connectAll,
-  pluginName,
-  registerAll,
-  shutdownAll,
-  whenLive,
-  whenRegistered,
-  withDeadline,
-} from "./phases.js";
+import { connectAll, LocalPlugin, registerAll, settled, stopAll, withDeadline } from "./phases.js";
 
 /** How a placed member talks to its host: the worker's port or the child's IPC channel. */
 export interface ControlChannel {
@@ -42,7 +36,7 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
     setTimeout(() => process.exit(), LEAVE_GRACE_MS).unref();
   };
   let bus: VirtualBus | undefined;
-  let plugins: readonly object[] = [];
+  let plugins: LocalPlugin[] = [];
   try {
     bus = await VirtualBus.join(start.address, {
       heartbeatMs: start.heartbeatMs,
@@ -60,12 +54,12 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       const failures = await withDeadline(
-        shutdownAll(plugins, (plugin, error) =>
-          defaultLogger.error(`${start.name}: ${pluginName(plugin)} failed to shut down.`, error),
+        stopAll(plugins, ({ label }, error) =>
+          defaultLogger.error(`${start.name}: ${label} failed to shut down.`, error),
         ),
         start.exitTimeoutMs,
         () => [
-          new Error(
+          new TimeoutError(
             `The plugins of ${start.name} did not shut down within ${start.exitTimeoutMs} ms; it left the bus anyway.`,
           ),
         ],
@@ -96,20 +90,15 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   const answer = async (request: ControlRequest): Promise<unknown> => {
     switch (request.type) {
       case "registration":
-        await registerAll(plugins);
-        return joined.members()[0]?.owners ?? [];
+        return registerAll(joined, plugins);
       case "connection":
-        await whenRegistered(joined.registry, request.owners, start.timeoutMs);
-        await connectAll(plugins);
-        return undefined;
+        return connectAll(plugins, request.owners);
       case "settle":
-        await whenLive(joined.registry, start.timeoutMs);
-        return joined.wiring();
+        return settled(joined, start.timeoutMs);
       case "wiring":
         return joined.wiring();
       case "shutdown":
-        await stop();
-        return undefined;
+        return stop();
     }
   };
   channel.onRequest((request) => {
@@ -128,7 +117,8 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
 /** Milliseconds a member that left may take to end by itself before it exits. */
 const LEAVE_GRACE_MS = 1000;
 
-async function build(bus: VirtualBus, start: StartRequest): Promise<readonly object[]> {
+/** Builds the plugins with the module's default export, each run as on the host. */
+async function build(bus: VirtualBus, start: StartRequest): Promise<LocalPlugin[]> {
   const module = (await import(start.module)) as { default?: unknown };
   const factory = module.default;
   if (typeof factory !== "function") {
@@ -137,6 +127,6 @@ async function build(bus: VirtualBus, start: StartRequest): Promise<readonly obj
     );
   }
   const built = await (factory as PluginFactory<VirtualBus>)(bus, start.data);
-  if (built === undefined) return [];
-  return Array.isArray(built) ? (built as readonly object[]) : [built];
+  const plugins = built === undefined ? [] : Array.isArray(built) ? built : [built];
+  return plugins.map((plugin: object) => new LocalPlugin(bus, plugin, start.timeoutMs));
 }

@@ -1,12 +1,14 @@
-// The host's handle on one placed member: starts its worker thread or child
-// process, asks it for each step of the launch (one request at a time, with a
-// deadline), and ends it.
+// The host's handle on one placed member, a `Participant` of the launch:
+// starts its worker thread or child process, asks it for each step of the
+// launch (one request at a time, with a deadline), and ends it.
+import { SunflareError, TimeoutError } from "@sunflare/wire";
 import { fork, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
-import type { BusAddress } from "./bus.js";
+import type { Logger } from "@sunflare/signal";
+import type { WiringEntry } from "./bus.js";
 import type { ControlReply, ControlRequest, ControlResults, StartRequest } from "./control.js";
 import { MemberError } from "./control.js";
-import { withDeadline } from "./phases.js";
+import { withDeadline, type Participant } from "./phases.js";
 import type { Placement } from "./placement.js";
 import { tsxFor } from "./typescript.js";
 
@@ -24,17 +26,19 @@ export interface Ended {
 
 /** What {@link PlacedMember} needs from the launch. */
 export interface PlacedMemberSettings {
-  readonly address: BusAddress;
-  readonly heartbeatMs: number | undefined;
-  readonly missedHeartbeats: number | undefined;
   /** Deadline of each request, in milliseconds. */
   readonly timeoutMs: number;
   /** Milliseconds the member's plugins have to shut down. */
   readonly exitTimeoutMs: number;
+  /** Hears of a member that had to be ended. */
+  readonly logger: Logger;
 }
 
-/** A placed member's thread or process, seen from the host. */
-export class PlacedMember {
+/** Where and how a member joins the bus, known once the host's bus is ready. */
+export type JoinSettings = Pick<StartRequest, "address" | "heartbeatMs" | "missedHeartbeats">;
+
+/** A placed member's thread or process, seen from the host: a {@link Participant} of the launch. */
+export class PlacedMember implements Participant {
   /** Resolves when the thread or process has ended, however. */
   readonly ended: Promise<Ended>;
   /** The member's id on the bus, once started. */
@@ -55,13 +59,78 @@ export class PlacedMember {
     this.ended = new Promise((resolve) => (this.#onEnded = resolve));
   }
 
-  /** Whether its thread or process has ended. */
-  get hasEnded(): boolean {
-    return this.#endedWith !== undefined;
+  /** The placement's label, `inWorker(file:///…/viewer.js)`. */
+  get label(): string {
+    return this.placement.label;
   }
 
-  /** Starts the thread or process; resolves once the member joined and built its plugins. */
-  async start(): Promise<void> {
+  /**
+   * Starts the thread or process; resolves once the member joined and built
+   * its plugins, and rejects with an error naming the module if it did not.
+   */
+  async start(join: JoinSettings): Promise<void> {
+    try {
+      this.id = await this.#start(join);
+    } catch (error) {
+      throw new Error(`${this.label} failed to start: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Runs the member's registration phases; resolves with the owners it registered. */
+  register(): Promise<string[]> {
+    return this.#request("registration");
+  }
+
+  /** Has the member wait for `everyOwner`, then run its connection phases. */
+  async connect(everyOwner: readonly string[]): Promise<void> {
+    await this.#request("connection", { owners: everyOwner });
+  }
+
+  /** The member's wiring once its connections are live (none once it ended). */
+  settle(): Promise<WiringEntry[]> {
+    return this.#isUp ? this.#request("settle") : Promise.resolve([]);
+  }
+
+  /** The member's wiring (none once it ended). */
+  wiring(): Promise<WiringEntry[]> {
+    return this.#isUp ? this.#request("wiring") : Promise.resolve([]);
+  }
+
+  /**
+   * Asks the member to shut its plugins and bus down, and waits for its
+   * thread or process to end. The member leaves by itself once its plugins
+   * had `exitTimeoutMs`; one still running a grace period later (its thread
+   * blocked) is ended, SIGKILL or `worker.terminate()`, and logged. Rejects
+   * with the member's shutdown failures, once it ended.
+   */
+  async stop(): Promise<void> {
+    // Never started (its start failed before a thread or process existed), or gone already.
+    if (this.#child === undefined || this.#endedWith !== undefined) return;
+    const asked = this.#request("shutdown").catch((error: unknown) => error);
+    const outcome = await withDeadline(
+      this.ended.then(() => "exited" as const),
+      this.settings.exitTimeoutMs + KILL_GRACE_MS,
+      () => "late" as const,
+    );
+    if (outcome === "late") {
+      this.#kill();
+      await this.ended;
+      this.settings.logger.warn(`${this.label} did not exit after shutting down; it was ended.`);
+      return;
+    }
+    const failure = await asked;
+    if (failure instanceof MemberError) throw failure;
+  }
+
+  /** Joined, and not ended since. */
+  get #isUp(): boolean {
+    return this.id !== undefined && this.#endedWith === undefined;
+  }
+
+  /** Starts the thread or process; resolves with the member's id once it joined and built its plugins. */
+  #start(join: JoinSettings): Promise<string> {
     const { placement, settings } = this;
     const execArgv = placement.execArgv ?? process.execArgv;
     const start: StartRequest = {
@@ -69,14 +138,11 @@ export class PlacedMember {
       module: placement.module,
       name: placement.name,
       data: placement.data,
-      address: settings.address,
-      heartbeatMs: settings.heartbeatMs,
-      missedHeartbeats: settings.missedHeartbeats,
+      ...join,
       timeoutMs: settings.timeoutMs,
       exitTimeoutMs: settings.exitTimeoutMs,
       tsx: tsxFor(placement.module, placement.kind, execArgv),
     };
-    const started = this.#expectReply<string>(0, "start");
     if (placement.kind === "worker") {
       const worker = new Worker(ENTRY, { workerData: start, execArgv: [...execArgv] });
       worker.on("message", (reply: ControlReply) => this.#onReply(reply));
@@ -96,18 +162,19 @@ export class PlacedMember {
       child.send(start);
       this.#child = child;
     }
-    this.id = await started;
+    // Replies arrive as events: listening after a spawn that may throw loses none.
+    return this.#expectReply<string>(0, "start");
   }
 
   /** Asks the member for one step of the launch; rejects if it fails, ends, or exceeds the deadline. */
-  request<T extends ControlRequest["type"]>(
+  #request<T extends ControlRequest["type"]>(
     type: T,
-    request?: Omit<Extract<ControlRequest, { type: T }>, "id">,
+    request?: Omit<Extract<ControlRequest, { type: T }>, "id" | "type">,
   ): Promise<ControlResults[T]> {
     const step = this.#queue.then(() => {
       const id = ++this.#lastId;
       const reply = this.#expectReply<ControlResults[T]>(id, type);
-      this.#send({ ...(request ?? { type }), id } as ControlRequest);
+      this.#send({ ...request, type, id } as ControlRequest);
       return reply;
     });
     this.#queue = step.catch(() => undefined);
@@ -115,44 +182,18 @@ export class PlacedMember {
   }
 
   /**
-   * Asks the member to shut its plugins and bus down, and waits for its
-   * thread or process to end. The member leaves by itself once its plugins
-   * had `exitTimeoutMs`; one still running a grace period later (its thread
-   * blocked) is ended: SIGKILL, or `worker.terminate()`. Rejects with the
-   * member's shutdown failures, once it ended.
-   */
-  async stop(): Promise<"exited" | "ended"> {
-    // Never started (its start failed before a thread or process existed), or gone already.
-    if (this.#child === undefined || this.hasEnded) return "exited";
-    const asked = this.request("shutdown").catch((error: unknown) => error);
-    const outcome = await withDeadline(
-      this.ended.then(() => "exited" as const),
-      this.settings.exitTimeoutMs + KILL_GRACE_MS,
-      () => "late" as const,
-    );
-    if (outcome === "late") {
-      this.kill();
-      await this.ended;
-      return "ended";
-    }
-    const failure = await asked;
-    if (failure instanceof MemberError) throw failure;
-    return "exited";
-  }
-
-  /**
    * Ends the thread or process at once. A worker thread still blocked in a
    * ZeroMQ receive may take the whole process with it (a zeromq.js defect):
    * the member's own deadline in {@link stop} exists so that this is rare.
    */
-  kill(): void {
-    if (this.hasEnded) return;
+  #kill(): void {
+    if (this.#endedWith !== undefined) return;
     if (this.#child instanceof Worker) void this.#child.terminate();
     else this.#child?.kill("SIGKILL");
   }
 
   #send(request: ControlRequest): void {
-    if (this.hasEnded) return;
+    if (this.#endedWith !== undefined) return;
     if (this.#child instanceof Worker) this.#child.postMessage(request);
     else if (this.#child?.connected) this.#child.send(request);
   }
@@ -163,7 +204,9 @@ export class PlacedMember {
       const timer = setTimeout(() => {
         this.#awaiting = undefined;
         reject(
-          new Error(`${placement.label} did not answer "${type}" within ${settings.timeoutMs} ms.`),
+          new TimeoutError(
+            `${placement.label} did not answer "${type}" within ${settings.timeoutMs} ms.`,
+          ),
         );
       }, settings.timeoutMs);
       const settle = (outcome: () => void): void => {
@@ -179,7 +222,12 @@ export class PlacedMember {
           ),
         ended: (ended) =>
           settle(() =>
-            reject(new Error(`${placement.label} ended (${describe(ended)}) during "${type}".`)),
+            reject(
+              new SunflareError(
+                "gone",
+                `${placement.label} ended (${describe(ended)}) during "${type}".`,
+              ),
+            ),
           ),
       };
       if (this.#endedWith !== undefined) this.#awaiting.ended(this.#endedWith);

@@ -72,6 +72,24 @@ test("a failing phase shuts down what was launched, with the bus, and launch rej
   expect(bus.isShutdown).toBe(true);
 });
 
+test("a launch within one thread leaves a deferred connection waiting, without a warning", async () => {
+  const logger = recordingLogger();
+  const bus = new VirtualBus();
+  const waits = {
+    connectionPhase: () =>
+      void bus.connect("Page", "sigOpened", () => undefined, { deferred: true }),
+  };
+  const session = await launch(bus, [waits], { logger });
+  try {
+    expect(await session.wiring()).toEqual([
+      expect.objectContaining({ owner: "Page", state: "pending", member: "host" }),
+    ]);
+    expect(logger.warnings).toEqual([]);
+  } finally {
+    await session.shutdown();
+  }
+});
+
 test("Session is async-disposable", async () => {
   const log: string[] = [];
   const session = await launch(new VirtualBus(), [plugin("a", log)]);

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { MemberExit, PlacementOptions, Session } from "../src/index.js";
 import { inProcess, inWorker, launch, Signal, VirtualBus } from "../src/index.js";
 import type { Journal, ProbeData } from "./fixtures/probe.js";
+import { PlacedMember } from "../src/placed-member.js";
 import { fixture, recordingLogger } from "./helpers.js";
 
 const PROBE = pathToFileURL(fixture("probe.ts"));
@@ -155,6 +156,27 @@ test("a missing module and a member that cannot start are named too", async () =
       logger: recordingLogger(),
     }),
   ).rejects.toThrow(`inProcess(${PROBE.href}) failed to start`);
+});
+
+test("a worker that refuses its execArgv fails to start at once, and leaves no deadline running", async () => {
+  jest.useFakeTimers();
+  try {
+    const placement = inWorker(PROBE, { execArgv: ["--no-such-flag"] });
+    const member = new PlacedMember(placement, {
+      timeoutMs: 1000,
+      exitTimeoutMs: 1000,
+      logger: recordingLogger(),
+    });
+    const address = { publishAddress: "inproc://a", subscribeAddress: "inproc://b", host: "h" };
+    await expect(
+      member.start({ address, heartbeatMs: undefined, missedHeartbeats: undefined }),
+    ).rejects.toThrow(`inWorker(${PROBE.href}) failed to start: `);
+    // A deadline left running would reject, unhandled, once it passed.
+    expect(jest.getTimerCount()).toBe(0);
+    await member.stop();
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test.each([
