@@ -203,7 +203,7 @@ class RegistryConnection implements Connection {
 
   #attach(signal: AnySignal): void {
     const { deferred: _deferred, ...options } = this.options;
-    this.handle = signal[connectHook](this.slot, options as ConnectOptions);
+    this.handle = signal[connectHook](this.slot, options);
     this.state = "connected";
   }
 
@@ -443,7 +443,8 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
       if (reconnect || connection.options.deferred === true) connection.state = "pending";
       else connection.close();
     }
-    for (const signal of entry.signals.values()) signal[registerHook](undefined, undefined, undefined);
+    for (const signal of entry.signals.values())
+      signal[registerHook](undefined, undefined, undefined);
     this.emit("unregistered", name, entry.owner);
   }
 

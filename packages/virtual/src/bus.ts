@@ -187,7 +187,10 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     if (this.#role.kind === "member") return this.#role.address;
     const { forwarder } = this.#role;
     if (!forwarder.running || !this.membership.running) {
-      throw new SunflareError("not-ready", "bus.address is known once `await bus.ready()` resolved.");
+      throw new SunflareError(
+        "not-ready",
+        "bus.address is known once `await bus.ready()` resolved.",
+      );
     }
     const address: { -readonly [K in keyof BusAddress]: BusAddress[K] } = {
       publishAddress: forwarder.publishAddress,

@@ -3,6 +3,7 @@
  * one Subscriber on the bus's forwarder. Both are made on first use, so a bus
  * used only for signals in one thread never starts ZeroMQ.
  */
+import { ClosedError } from "@sunflare/wire";
 import type { Codec } from "@sunflare/codec";
 import type { Endpoint, Logger } from "@sunflare/forwarder";
 import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
@@ -77,7 +78,7 @@ export class ZmqLink implements BusLink {
   }
 
   subscribe(topic: string): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error("The bus link is closed."));
+    if (this.#closed) return Promise.reject(new ClosedError("The bus link"));
     if (this.#subscriber === undefined) {
       this.#subscriber = new Subscriber(this.#options.endpoint, {
         topics: topic,

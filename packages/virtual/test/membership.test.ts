@@ -179,3 +179,30 @@ test("tcp with CURVE: a member joins with the key in the address; without it, it
     await bus.shutdown();
   }
 });
+
+test("membership starts at ready(), and only there: address is a plain read", async () => {
+  const bus = new VirtualBus({ heartbeatMs });
+  try {
+    // Data streams alone do not open the bus to members.
+    const subscriber = bus.connectSubscriber("data");
+    await subscriber.ready();
+    expect(bus.membership.running).toBe(false);
+    expect(() => bus.address).toThrow(expect.objectContaining({ code: "not-ready" }));
+    expect(bus.membership.running).toBe(false);
+    await bus.ready();
+    expect(bus.membership.running).toBe(true);
+    const first = bus.address;
+    expect(bus.address).toEqual(first);
+    const member = await VirtualBus.join(first, { heartbeatMs });
+    try {
+      expect(member.address).toEqual(first);
+      expect(() => member.forwarder).toThrow(expect.objectContaining({ code: "refused" }));
+      expect(member.members().map((info) => info.member)).toEqual([member.member, bus.member]);
+    } finally {
+      await member.shutdown();
+    }
+  } finally {
+    await bus.shutdown();
+  }
+  expect(() => bus.connectPublisher()).toThrow(expect.objectContaining({ code: "closed" }));
+});

@@ -15,7 +15,7 @@ test("a page with a wrong token is refused, and one with the right token joins",
       await window.sunflare.connectWeb(url);
       return "joined";
     } catch (error) {
-      return `${(error as Error).name} ${(error as { code: number }).code}`;
+      return `${(error as Error).name} ${(error as { closeCode: number }).closeCode}`;
     }
   }, wrong);
   expect(outcome).toBe("WebClosedError 1006");

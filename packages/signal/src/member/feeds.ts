@@ -70,7 +70,8 @@ export class Feeds {
   feeds(): Record<string, Record<string, string[]>> {
     const feeds: Record<string, Record<string, string[]>> = {};
     for (const [name, signals] of this.#owners) {
-      for (const [key, own] of signals) if (own.members.length > 0) (feeds[name] ??= {})[key] = own.members;
+      for (const [key, own] of signals)
+        if (own.members.length > 0) (feeds[name] ??= {})[key] = own.members;
     }
     return feeds;
   }

@@ -165,3 +165,131 @@ test("Connection.ready: at once when registered, on registration when deferred, 
   const missing = registry.connect("Nobody", "sig", () => undefined);
   await expect(missing.ready).rejects.toThrow(/closed/);
 });
+
+/** Two members over one hub, the second joined to the first; both closed by `close()`. */
+async function pair(hub: Hub): Promise<{
+  host: BusMember;
+  hostRegistry: SignalRegistry;
+  member: BusMember;
+  memberRegistry: SignalRegistry;
+  close(): Promise<void>;
+}> {
+  const hostRegistry = new SignalRegistry();
+  const host = new BusMember({
+    registry: hostRegistry,
+    link: new LoopLink(hub),
+    codec,
+    host: true,
+  });
+  await host.start();
+  const memberRegistry = new SignalRegistry();
+  const member = new BusMember({
+    registry: memberRegistry,
+    link: new LoopLink(hub),
+    codec,
+    host: host.id,
+  });
+  await member.start();
+  return {
+    host,
+    hostRegistry,
+    member,
+    memberRegistry,
+    close: async () => {
+      await member.close();
+      await host.close();
+    },
+  };
+}
+
+test("version 2: an emission's topic names its sender, and a member drops its own by that id", async () => {
+  const hub = new Hub();
+  const { host, hostRegistry, memberRegistry, close } = await pair(hub);
+  const stage = new Stage();
+  hostRegistry.registerSignals(stage);
+  const seen: string[] = [];
+  const watcher = new LoopLink(hub);
+  watcher.listen((topic) => seen.push(topic));
+  await watcher.subscribe("\0sunflare/signal/");
+  const atMember: number[] = [];
+  await memberRegistry.connect("Stage", "sigMoved", (x: number) => atMember.push(x), {
+    deferred: true,
+  }).ready;
+  const atHost: number[] = [];
+  stage.sigMoved.connect((x) => atHost.push(x));
+  stage.sigMoved.emit(1);
+  await hub.idle();
+  // Its own emission came back to the host (it subscribes to its signals): dropped by id.
+  expect(seen).toEqual([`\0sunflare/signal/Stage/sigMoved\0${host.id}`]);
+  expect(atHost).toEqual([1]);
+  expect(atMember).toEqual([1]);
+  await close();
+});
+
+test("a version-1 peer (two-frame emissions, no version) owns, emits and receives alongside version-2 members", async () => {
+  const hub = new Hub();
+  const { host, hostRegistry, memberRegistry, close } = await pair(hub);
+  const stage = new Stage();
+  hostRegistry.registerSignals(stage);
+  // The peer does what docs/wire-protocol.md asks of a version-1 peer, and nothing more.
+  const peer = new LoopLink(hub);
+  const received: { topic: string; args: unknown }[] = [];
+  peer.listen((topic, body) => {
+    if (topic === "\0sunflare/signal/Stage/sigMoved")
+      received.push({ topic, args: codec.decode(body) });
+  });
+  await peer.subscribe("\0sunflare/signal/Stage/sigMoved");
+  await peer.subscribe("\0sunflare/hello");
+  const registry = { member: "v1-peer", owners: { PyCounter: ["sigCount"] } };
+  const fromPeer: number[] = [];
+  const connection = memberRegistry.connect(
+    "PyCounter",
+    "sigCount",
+    (n: number) => fromPeer.push(n),
+    {
+      deferred: true,
+    },
+  );
+  await peer.send("\0sunflare/hello", codec.encode({ member: "v1-peer" }));
+  await peer.send("\0sunflare/registry", codec.encode(registry));
+  await connection.ready;
+  await peer.send("\0sunflare/signal/PyCounter/sigCount", codec.encode([41]));
+  await hub.idle();
+  expect(fromPeer).toEqual([41]);
+  // The peer says nothing of what it listens to, so the host publishes for it, in the form it reads.
+  expect(host.members().map((info) => info.member)).toContain("v1-peer");
+  await hub.idle();
+  const atHost: number[] = [];
+  stage.sigMoved.connect((x) => atHost.push(x));
+  stage.sigMoved.emit(7);
+  await hub.idle();
+  expect(received).toEqual([{ topic: "\0sunflare/signal/Stage/sigMoved", args: [7] }]);
+  expect(atHost).toEqual([7]);
+  await close();
+});
+
+test("a Signal from another installed copy of the package is forwarded like any other", async () => {
+  // A second copy: the same source loaded again as a separate module, as a second install would be.
+  let Copy!: typeof Signal;
+  jest.isolateModules(() => {
+    Copy = jest.requireActual<{ Signal: typeof Signal }>("../signal.ts").Signal;
+  });
+  expect(Copy).not.toBe(Signal);
+  const hub = new Hub();
+  const { hostRegistry, memberRegistry, close } = await pair(hub);
+  const owner = { sigCopied: new Copy<[string]>() };
+  expect(owner.sigCopied instanceof Signal).toBe(false);
+  hostRegistry.registerSignals(owner, { name: "Copied" });
+  const received: string[] = [];
+  await memberRegistry.connect("Copied", "sigCopied", (text: string) => received.push(text), {
+    deferred: true,
+  }).ready;
+  owner.sigCopied.emit("across");
+  await hub.idle();
+  expect(received).toEqual(["across"]);
+  // And the other way: an emission on the stand-in reaches the copy's slots.
+  const atOwner = owner.sigCopied.next();
+  memberRegistry.signals("Copied").sigCopied!.emit("back");
+  expect(await atOwner).toEqual(["back"]);
+  await close();
+});

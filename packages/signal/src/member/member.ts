@@ -255,7 +255,8 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
 
   /** Live members, this one first, with the owners each registered (before it starts: this one alone). */
   members(): MemberInfo[] {
-    if (this.#state === "new") return [{ member: this.id, owners: this.#registry.names(), here: true }];
+    if (this.#state === "new")
+      return [{ member: this.id, owners: this.#registry.names(), here: true }];
     return [
       { member: this.id, owners: this.#feeds.names(), here: true },
       ...[...this.#peers.all()].map((peer) => this.#info(peer)),
@@ -446,7 +447,10 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   }
 
   #sendHello(): void {
-    this.#outbox.send(HELLO_TOPIC, this.#codec.encode({ member: this.id, version: PROTOCOL_VERSION }));
+    this.#outbox.send(
+      HELLO_TOPIC,
+      this.#codec.encode({ member: this.id, version: PROTOCOL_VERSION }),
+    );
   }
 
   #sendRegistry(): void {

@@ -74,7 +74,8 @@ export class StandIns implements StandInHost {
   /** What this member listens to, for its registry. */
   listens(): OwnerSignals {
     const listens: OwnerSignals = {};
-    for (const signal of this.#listening) (listens[signal.ownerName] ??= []).push(signal.signalName);
+    for (const signal of this.#listening)
+      (listens[signal.ownerName] ??= []).push(signal.signalName);
     return listens;
   }
 
@@ -108,7 +109,8 @@ export class StandIns implements StandInHost {
       if (standIn.member === peer.id && !(standIn.owner in peer.owners)) this.#withdraw(standIn);
     }
     for (const signal of this.#listening) {
-      if (this.#byOwner.get(signal.ownerName)?.member === peer.id) signal.setFed(isFed(peer, signal, this.#context.id));
+      if (this.#byOwner.get(signal.ownerName)?.member === peer.id)
+        signal.setFed(isFed(peer, signal, this.#context.id));
     }
   }
 
@@ -199,5 +201,8 @@ export class StandIns implements StandInHost {
 function isFed(peer: Peer, signal: StandInSignal, id: string): boolean {
   if (!peer.described) return false;
   // A peer that does not send `feeds` publishes whenever it emits.
-  return peer.feeds === undefined || peer.feeds[signal.ownerName]?.[signal.signalName]?.includes(id) === true;
+  return (
+    peer.feeds === undefined ||
+    peer.feeds[signal.ownerName]?.[signal.signalName]?.includes(id) === true
+  );
 }

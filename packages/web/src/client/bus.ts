@@ -2,18 +2,8 @@
  * `WebBus`: a browser page's member of the bus, over one WebSocket to the
  * gateway. Browser-safe.
  */
-import type {
-  BusMember,
-  WireCodec,
-  Connection,
-  MemberInfo,
-  RegisterOptions,
-  RegistryConnectOptions,
-  SignalNameFor,
-  SignalRegistry,
-  SignalsFor,
-  SlotFor,
-} from "@sunflare/signal";
+import type { BusMember, SignalRegistry, WireCodec } from "@sunflare/signal";
+import { SignalBus } from "@sunflare/signal";
 import type { WebConnection } from "./connection.js";
 import type { WebClosedError } from "./errors.js";
 import { WebPublisher } from "./publisher.js";
@@ -43,11 +33,7 @@ export interface WebClose {
  * bus.connect("Stage", "sigMoved", (x: number, y: number) => show(x, y));
  * ```
  */
-export class WebBus {
-  /** The page's part of the bus-wide signal registry. */
-  readonly registry: SignalRegistry;
-  /** The page's bus member: its events say which members join and leave. */
-  readonly membership: BusMember;
+export class WebBus extends SignalBus {
   /** Settles once the connection is closed, by {@link close}, the gateway (its code says why) or the network. */
   readonly closed: Promise<WebClose>;
   readonly #connection: WebConnection;
@@ -62,74 +48,21 @@ export class WebBus {
     registry: SignalRegistry,
     membership: BusMember,
   ) {
+    super(registry, membership);
     this.#connection = connection;
     this.#codec = codec;
-    this.registry = registry;
-    this.membership = membership;
     this.closed = new Promise((resolve) =>
       connection.onClose((error: WebClosedError) =>
-        resolve({ code: error.code, reason: error.reason }),
+        resolve({ code: error.closeCode, reason: error.reason }),
       ),
     );
     // The connection is gone: the member cannot be heard any more, so it stops (its stand-ins go).
     void this.closed.then(() => this.membership.close());
   }
 
-  /** This page's member id, unique on the bus. */
-  get member(): string {
-    return this.membership.id;
-  }
-
   /** Whether the connection is closed. */
   get isClosed(): boolean {
     return this.#connection.isClosed;
-  }
-
-  /**
-   * Registers the `Signal` fields of `owner` under
-   * `options.name ?? owner.constructor.name`, for every member of the bus.
-   * Give `name`: bundlers minify class names.
-   */
-  registerSignals(owner: object, options?: RegisterOptions): void {
-    this.registry.registerSignals(owner, options);
-  }
-
-  /**
-   * The signals registered under `name`, here or by another member (then
-   * stand-ins: `connect` receives the owner's emissions, `emit` reaches the
-   * owner's and every member's slots).
-   */
-  signals<const Name extends string>(name: Name): SignalsFor<Name> {
-    return this.registry.signals(name);
-  }
-
-  /** Whether anything is registered under `name`, on the page or by another member. */
-  has(name: string): boolean {
-    return this.registry.has(name);
-  }
-
-  /** The registered names, on the page and by other members. */
-  names(): string[] {
-    return this.registry.names();
-  }
-
-  /**
-   * Connects `slot` to signal `signal` of `name`, wherever it is owned;
-   * `connection.ready` resolves once emissions reach the slot. With
-   * `deferred: true` it waits for the signal to be registered by any member.
-   */
-  connect<const Name extends string, const Key extends string>(
-    name: Name,
-    signal: Key & SignalNameFor<Name>,
-    slot: SlotFor<Name, Key>,
-    options?: RegistryConnectOptions,
-  ): Connection {
-    return this.registry.connect(name, signal, slot, options);
-  }
-
-  /** Live members of the bus, this page first, with the owners each registered. */
-  members(): MemberInfo[] {
-    return this.membership.members();
   }
 
   /**

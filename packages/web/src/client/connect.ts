@@ -1,13 +1,11 @@
 /** `connectWeb`: a page joins a bus through a gateway. Browser-safe. */
 import { Codec } from "@sunflare/codec";
-import type { Logger } from "@sunflare/signal";
+import type { Logger } from "@sunflare/wire";
 import { BusMember, SignalRegistry } from "@sunflare/signal";
 import { WebBus } from "./bus.js";
 import { WebConnection } from "./connection.js";
 import { WebLink } from "./link.js";
-
-/** The WebSocket path of the gateway (see `serveWeb`). */
-const SOCKET_PATH = "/sunflare";
+import { SOCKET_PATH } from "../wire/topics.js";
 
 /** Options of {@link connectWeb}. */
 export interface ConnectWebOptions {
@@ -66,6 +64,6 @@ export function socketUrl(url: string | URL): string {
   const scheme = given.protocol === "https:" || given.protocol === "wss:" ? "wss:" : "ws:";
   const token = given.searchParams.get("token");
   if (token === null)
-    throw new Error(`The gateway URL ${given.href} has no token: use the gateway's url.`);
+    throw new TypeError(`The gateway URL ${given.href} has no token: use the gateway's url.`);
   return `${scheme}//${given.host}${SOCKET_PATH}?token=${encodeURIComponent(token)}`;
 }

@@ -1,23 +1,23 @@
 /** Errors of the browser client. Browser-safe. */
+import { ClosedError } from "@sunflare/wire";
 
 /**
  * The page's connection to the gateway is closed: by {@link WebBus.close},
- * by the gateway (its close `code` says why, see `CloseCode`) or by the
- * network. Operations pending or attempted afterwards reject with it.
+ * by the gateway (its `closeCode` says why, see `CloseCode`) or by the
+ * network. Operations pending or attempted afterwards reject with it. The
+ * catalogue's `ClosedError` (code `"closed"`).
  */
-export class WebClosedError extends Error {
+export class WebClosedError extends ClosedError {
   /** `"WebClosedError"`. */
-  override readonly name = "WebClosedError";
+  override name = "WebClosedError";
 
   constructor(
     /** The WebSocket close code (1006: the connection was lost or refused). */
-    readonly code: number,
+    readonly closeCode: number,
     /** The reason the gateway gave, if any. */
     readonly reason: string,
   ) {
-    super(
-      `The connection to the Sunflare gateway is closed (${code}${reason ? `: ${reason}` : ""}).`,
-    );
+    super(`The connection to the Sunflare gateway (${closeCode}${reason ? `: ${reason}` : ""})`);
   }
 }
 

@@ -11,7 +11,26 @@ export { WebClosedError } from "./errors.js";
 export { CloseCode } from "../wire/close-codes.js";
 export type { CloseCodeValue } from "../wire/close-codes.js";
 // What a page needs besides, so that a plain page imports one module.
-export { EmitError, isSignal, Signal, SignalRegistry, signalsOf } from "@sunflare/signal";
-export type { BusMember, Connection, MemberInfo, SignalMap, SignalOptions } from "@sunflare/signal";
+export {
+  ClosedError,
+  EmitError,
+  isSignal,
+  isSunflareError,
+  Signal,
+  SignalBus,
+  SignalRegistry,
+  signalsOf,
+  SunflareError,
+  TimeoutError,
+} from "@sunflare/signal";
+export type {
+  BusMember,
+  Connection,
+  ErrorCode,
+  MemberInfo,
+  SignalMap,
+  SignalOptions,
+  WiringEntry,
+} from "@sunflare/signal";
 export { asNDArray, decode, encode, ndarray } from "@sunflare/codec";
 export type { NDArray } from "@sunflare/codec";

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { ClosedError } from "@sunflare/wire";
 import type { BusLink } from "@sunflare/signal";
 import type { Delivery, Route, WebConnection } from "./connection.js";
 import { matches } from "./connection.js";
@@ -34,7 +35,7 @@ export class WebLink implements BusLink, Route {
   }
 
   subscribe(topic: string): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error("This link is closed."));
+    if (this.#closed) return Promise.reject(new ClosedError("This link"));
     let ready = this.#prefixes.get(topic);
     if (!ready) {
       ready = this.#connection.subscribe(topic);

@@ -1,4 +1,5 @@
 /** A page's publisher. Browser-safe. */
+import { ClosedError, SunflareError } from "@sunflare/wire";
 import type { WireCodec } from "@sunflare/signal";
 import { isReserved } from "../wire/topics.js";
 import type { WebConnection } from "./connection.js";
@@ -38,9 +39,10 @@ export class WebPublisher {
    */
   send(topic: string, value: unknown): Promise<void> {
     try {
-      if (this.#closed) throw new Error("This WebPublisher is closed.");
+      if (this.#closed) throw new ClosedError("This WebPublisher");
       if (isReserved(topic)) {
-        throw new Error(
+        throw new SunflareError(
+          "refused",
           `Topic ${JSON.stringify(topic)} is reserved for the bus; pages publish on their own topics.`,
         );
       }

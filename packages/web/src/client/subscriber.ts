@@ -2,6 +2,7 @@
  * A page's subscriber: the messages of its topic prefixes, by `receive()` or
  * `for await`. Browser-safe.
  */
+import { SunflareError } from "@sunflare/wire";
 import type { WireCodec } from "@sunflare/signal";
 import type { Delivery, Route, WebConnection } from "./connection.js";
 import { pageMayUse } from "../wire/topics.js";
@@ -66,7 +67,7 @@ export class WebSubscriber implements AsyncIterable<WebMessage> {
   subscribe(topic: string): void {
     if (this.#error) throw this.#error;
     if (!pageMayUse(topic)) {
-      throw new Error(`Topic ${JSON.stringify(topic)} is reserved for the bus.`);
+      throw new SunflareError("refused", `Topic ${JSON.stringify(topic)} is reserved for the bus.`);
     }
     if (this.#prefixes.includes(topic)) return;
     this.#prefixes.push(topic);

@@ -19,9 +19,9 @@ export interface GatewayBus {
   connectPublisher(options?: PublisherOptions): Publisher;
   /** A subscriber on the bus's forwarder (the gateway makes one per page). */
   connectSubscriber(topics?: string | readonly string[], options?: SubscriberOptions): Subscriber;
-  /** Resolves once the bus can be joined. */
+  /** Opens the bus to members and resolves once it can be joined. */
   ready?(): Promise<void>;
-  /** Where the bus is (reading it opens a host bus to members). */
+  /** Where the bus is, once ready. */
   readonly address?: {
     /** The member id of the bus's host, which pages' members wait for. */
     readonly host?: string;

@@ -6,8 +6,8 @@
  * @internal
  */
 import { decode, encode } from "@sunflare/codec";
-import type { Logger } from "@sunflare/signal";
-import { HELLO_TOPIC, REGISTRY_TOPIC } from "@sunflare/signal";
+import type { Logger } from "@sunflare/wire";
+import { DEFAULT_HEARTBEAT_MS, HELLO_TOPIC, REGISTRY_TOPIC, SIGNAL_PREFIX } from "@sunflare/wire";
 import type { Message, Publisher, Subscriber } from "@sunflare/forwarder";
 import type { WebSocket } from "ws";
 import { CloseCode } from "../wire/close-codes.js";
@@ -18,8 +18,8 @@ import { isReserved, pageMayUse } from "../wire/topics.js";
 import type { GatewayBus } from "./bus.js";
 import { Outbox } from "./outbox.js";
 
-/** The bus's heartbeat (`BusMember`'s default): how often the gateway vouches for a silent page. */
-const HEARTBEAT_MS = 1000;
+/** How often the gateway vouches for a silent page: the bus's default heartbeat. */
+const HEARTBEAT_MS = DEFAULT_HEARTBEAT_MS;
 /** Publishes awaited at once beyond which the page's socket stops being read. */
 const MAX_PENDING_SENDS = 256;
 const EMPTY = new Uint8Array(0);
@@ -109,6 +109,7 @@ export class PageRelay {
    * message may go to the bus; closes the page otherwise.
    */
   #checkMember(topic: string, body: Uint8Array): boolean {
+    if (topic.startsWith(SIGNAL_PREFIX)) return this.#checkSender(topic);
     if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC) return true;
     let message: { member?: unknown; leaving?: unknown };
     try {
@@ -136,6 +137,17 @@ export class PageRelay {
       this.#registry = { body, at: Date.now() };
     }
     return true;
+  }
+
+  /** A version-2 emission names its sender after a NUL: the page may emit as itself only. */
+  #checkSender(topic: string): boolean {
+    const cut = topic.indexOf("\u0000", SIGNAL_PREFIX.length);
+    if (cut < 0 || topic.slice(cut + 1) === this.#speaksAs) return true;
+    this.close(
+      CloseCode.reserved,
+      `a page emits as the member of its hello only (got ${JSON.stringify(topic)})`,
+    );
+    return false;
   }
 
   /**

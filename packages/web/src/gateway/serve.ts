@@ -9,8 +9,8 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import type { Publisher } from "@sunflare/forwarder";
-import type { Logger } from "@sunflare/signal";
-import { defaultLogger } from "@sunflare/signal";
+import type { Logger } from "@sunflare/wire";
+import { defaultLogger } from "@sunflare/wire";
 import { WebSocketServer } from "ws";
 import type { WebSocket } from "ws";
 import { CloseCode } from "../wire/close-codes.js";
@@ -20,9 +20,7 @@ import { isLoopback, newToken, ownOrigins, tokenCheck, urlHost } from "./auth.js
 import type { GatewayBus } from "./bus.js";
 import { PageRelay } from "./page.js";
 import { serveStatic } from "./static.js";
-
-/** The WebSocket's path on the gateway. */
-export const SOCKET_PATH = "/sunflare";
+import { SOCKET_PATH } from "../wire/topics.js";
 
 /** Options of {@link serveWeb}. */
 export interface WebOptions {
@@ -80,7 +78,7 @@ export interface WebGateway {
  */
 export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promise<WebGateway> {
   const logger = options.logger ?? defaultLogger;
-  // Reading the address also opens a host bus to members (pages among them).
+  // Opens a host bus to members (pages among them).
   await bus.ready?.();
   const busHost = bus.address?.host;
   const host = options.host ?? "127.0.0.1";
