@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-packages=(signal slot codec forwarder virtual web)
+packages=(wire signal slot codec forwarder virtual web)
 
 echo "== pack"
 for name in "${packages[@]}"; do
@@ -25,12 +25,13 @@ done
 
 # The workspace packages each one needs besides itself (npm cannot fetch unpublished ones).
 declare -A internal=(
-  [signal]=""
+  [wire]=""
+  [signal]="wire"
   [slot]=""
-  [codec]=""
-  [forwarder]="codec"
-  [virtual]="codec forwarder signal slot"
-  [web]="codec forwarder signal"
+  [codec]="wire"
+  [forwarder]="codec wire"
+  [virtual]="codec forwarder signal slot wire"
+  [web]="codec forwarder signal wire"
 )
 
 echo "== packed install, one package at a time"

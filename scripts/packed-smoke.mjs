@@ -10,6 +10,12 @@ const load = (id) => (mode === "require" ? createRequire(import.meta.url)(id) : 
 const installed = (id) => existsSync(`node_modules/${id}/package.json`);
 
 const checks = {
+  async wire() {
+    const { isSunflareError, TimeoutError, emissionTopic } = await load("@sunflare/wire");
+    assert.ok(isSunflareError(new TimeoutError("late"), "timeout"));
+    assert.equal(emissionTopic("Stage", "sigMoved"), "\0sunflare/signal/Stage/sigMoved");
+    assert.deepEqual(readdirSync("node_modules/@sunflare"), ["wire"]);
+  },
   async signal() {
     const { Signal, SignalRegistry } = await load("@sunflare/signal");
     const registry = new SignalRegistry();
