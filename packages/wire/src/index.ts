@@ -15,5 +15,6 @@ export {
   REGISTRY_TOPIC,
   RESERVED_PREFIX,
   selectsReserved,
+  SENDER_SEPARATOR,
   SIGNAL_PREFIX,
 } from "./protocol.js";

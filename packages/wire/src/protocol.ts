@@ -45,15 +45,30 @@ export function emissionTopic(owner: string, signal: string): string {
 }
 
 /**
- * Owner and signal of an emission topic; `undefined` for anything else.
- * Signal names are field names and hold no `/`; owner names might, so the
- * last `/` separates them.
+ * Separates an emission topic from its sender's member id in a version-2
+ * emission: `"\0sunflare/signal/<owner>/<signal>\0<sender>"`.
  */
-export function parseEmissionTopic(topic: string): { owner: string; signal: string } | undefined {
+export const SENDER_SEPARATOR = "\u0000";
+
+/**
+ * Owner, signal and sender of an emission topic (`sender` is `undefined`
+ * for the two-frame form of a version-1 peer); `undefined` for anything
+ * else. Signal names are field names and hold no `/`; owner names might,
+ * so the last `/` before the sender separates them.
+ */
+export function parseEmissionTopic(
+  topic: string,
+): { owner: string; signal: string; sender: string | undefined } | undefined {
   if (!topic.startsWith(SIGNAL_PREFIX)) return undefined;
-  const at = topic.lastIndexOf("/");
+  const cut = topic.indexOf(SENDER_SEPARATOR, SIGNAL_PREFIX.length);
+  const head = cut < 0 ? topic : topic.slice(0, cut);
+  const at = head.lastIndexOf("/");
   if (at < SIGNAL_PREFIX.length) return undefined;
-  return { owner: topic.slice(SIGNAL_PREFIX.length, at), signal: topic.slice(at + 1) };
+  return {
+    owner: head.slice(SIGNAL_PREFIX.length, at),
+    signal: head.slice(at + 1),
+    sender: cut < 0 ? undefined : topic.slice(cut + 1),
+  };
 }
 
 /** Milliseconds between a member's heartbeats, unless the bus says otherwise. */

@@ -11,6 +11,13 @@ test("an emission topic names its owner and signal; owner names may hold slashes
   expect(parseEmissionTopic(emissionTopic("lab/Stage", "sigMoved"))).toEqual({
     owner: "lab/Stage",
     signal: "sigMoved",
+    sender: undefined,
+  });
+  // Version 2: the sender's id after a NUL.
+  expect(parseEmissionTopic(`${emissionTopic("lab/Stage", "sigMoved")}\0member-1`)).toEqual({
+    owner: "lab/Stage",
+    signal: "sigMoved",
+    sender: "member-1",
   });
   expect(parseEmissionTopic("\0sunflare/signal/nothing")).toBeUndefined();
   expect(parseEmissionTopic("camera/frames")).toBeUndefined();

@@ -10,6 +10,7 @@
 import { emissionTopic } from "@sunflare/wire";
 import type { AnySignal } from "../signal.js";
 import { relayHook } from "../hooks.js";
+import type { BusLink, WireCodec } from "./link.js";
 import type { Outbox } from "./outbox.js";
 import type { Peer } from "./peers.js";
 import type { OwnerSignals } from "./protocol.js";
@@ -29,7 +30,11 @@ interface OwnSignal {
 export interface FeedsContext {
   readonly id: string;
   readonly outbox: Outbox;
-  encode(args: unknown[]): Uint8Array;
+  /** Emissions go straight to the link: the hot path takes no detour through the outbox. */
+  readonly link: BusLink;
+  readonly codec: WireCodec;
+  /** Reports a failed send. */
+  readonly failed: (error: unknown) => void;
   /** The other members, as last heard. */
   peers(): Iterable<Peer>;
   /** The feeds changed: the registry is due. */
@@ -144,12 +149,12 @@ export class Feeds {
 
   /** What a signal runs after its local slots: encode (throwing here if it cannot), then publish. */
   #relay(topic: string, v2: boolean, v1: boolean): (args: unknown[]) => void {
-    const { outbox, encode } = this.#context;
+    const { link, codec, failed } = this.#context;
     const mine = fromSender(topic, this.#context.id);
     return (args) => {
-      const body = encode(args);
-      if (v2) outbox.send(mine, body);
-      if (v1) outbox.send(topic, body);
+      const body = codec.encode(args);
+      if (v2) link.send(mine, body).catch(failed);
+      if (v1) link.send(topic, body).catch(failed);
     };
   }
 }

@@ -27,6 +27,7 @@ import {
   DEFAULT_MISSED_HEARTBEATS,
   defaultLogger,
   HELLO_TOPIC,
+  parseEmissionTopic,
   PROTOCOL_VERSION,
   REGISTRY_TOPIC,
   SIGNAL_PREFIX,
@@ -42,7 +43,7 @@ import { Outbox } from "./outbox.js";
 import type { Peer } from "./peers.js";
 import { Peers, unref } from "./peers.js";
 import type { RegistryMessage } from "./protocol.js";
-import { fromSender, parseEmission, readHello, readRegistry } from "./protocol.js";
+import { fromSender, readHello, readRegistry } from "./protocol.js";
 import type { StandInSignal } from "./stand-in-signal.js";
 import { StandIns } from "./stand-ins.js";
 
@@ -170,7 +171,9 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#feeds = new Feeds({
       id: this.id,
       outbox: this.#outbox,
-      encode: (args) => this.#codec.encode(args),
+      link: options.link,
+      codec: this.#codec,
+      failed: this.#outbox.report,
       peers: () => this.#peers.all(),
       changed,
     });
@@ -344,7 +347,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   };
 
   #onEmission(topic: string, body: Uint8Array): void {
-    const parsed = parseEmission(topic);
+    const parsed = parseEmissionTopic(topic);
     if (parsed === undefined || parsed.sender === this.id) return;
     const signal =
       this.#feeds.get(parsed.owner, parsed.signal) ??

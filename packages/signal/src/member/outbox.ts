@@ -27,7 +27,7 @@ export class Outbox {
 
   /** Publishes `[topic, body]`. */
   send(topic: string, body: Uint8Array): void {
-    if (!this.#closed) this.#link.send(topic, body).catch(this.#report);
+    if (!this.#closed) this.#link.send(topic, body).catch(this.report);
   }
 
   /** Publishes `[topic, body]` and resolves once sent (a member's last word). */
@@ -64,13 +64,13 @@ export class Outbox {
     await this.#link.close();
   }
 
-  /** Reports a failure of the link (for callers that subscribe without awaiting). */
-  readonly #report = (error: unknown): void => {
+  /** Reports a failure of the link (sends and subscriptions nobody awaits). */
+  readonly report = (error: unknown): void => {
     if (!this.#closed) this.#logger.error(`Member ${this.#label}: the bus link failed.`, error);
   };
 
   /** Subscribes without waiting; a failure is reported. */
   subscribeLater(prefix: string, then?: () => void): void {
-    this.subscribe(prefix).then(then, this.#report);
+    this.subscribe(prefix).then(then, this.report);
   }
 }

@@ -3,7 +3,8 @@
  * their readers. The topics and the version live in `@sunflare/wire`; this
  * file adds the shapes of the bodies, which only members read.
  */
-import { SIGNAL_PREFIX } from "@sunflare/wire";
+
+import { SENDER_SEPARATOR } from "@sunflare/wire";
 
 /** Signal names by owner name, as the wire's maps carry them. */
 export type OwnerSignals = Record<string, string[]>;
@@ -34,9 +35,6 @@ export interface HelloMessage {
   version?: number;
 }
 
-/** Separates an emission topic from its sender's id in a version-2 emission. */
-const SENDER = "\u0000";
-
 /**
  * The topic a version-2 member publishes an emission on: the version-1
  * emission topic, a NUL, and the sender's member id. A version-1 reader that
@@ -45,33 +43,12 @@ const SENDER = "\u0000";
  * copy an owner publishes besides.
  */
 export function fromSender(topic: string, sender: string): string {
-  return `${topic}${SENDER}${sender}`;
+  return `${topic}${SENDER_SEPARATOR}${sender}`;
 }
 
 /** What version-2 members subscribe to, to receive the emissions on `topic` of every version-2 sender. */
 export function everySender(topic: string): string {
-  return `${topic}${SENDER}`;
-}
-
-/**
- * Owner, signal and sender of an emission topic (`sender` is undefined for
- * the two-frame form of a version-1 peer); `undefined` for anything else.
- * Signal names are field names and hold no `/`; owner names might, so the
- * last `/` before the sender separates them.
- */
-export function parseEmission(
-  topic: string,
-): { owner: string; signal: string; sender: string | undefined } | undefined {
-  if (!topic.startsWith(SIGNAL_PREFIX)) return undefined;
-  const cut = topic.indexOf(SENDER, SIGNAL_PREFIX.length);
-  const head = cut < 0 ? topic : topic.slice(0, cut);
-  const at = head.lastIndexOf("/");
-  if (at < SIGNAL_PREFIX.length) return undefined;
-  return {
-    owner: head.slice(SIGNAL_PREFIX.length, at),
-    signal: head.slice(at + 1),
-    sender: cut < 0 ? undefined : topic.slice(cut + 1),
-  };
+  return `${topic}${SENDER_SEPARATOR}`;
 }
 
 function isStringArray(value: unknown): value is string[] {

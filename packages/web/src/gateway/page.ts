@@ -7,7 +7,13 @@
  */
 import { decode, encode } from "@sunflare/codec";
 import type { Logger } from "@sunflare/wire";
-import { DEFAULT_HEARTBEAT_MS, HELLO_TOPIC, REGISTRY_TOPIC, SIGNAL_PREFIX } from "@sunflare/wire";
+import {
+  DEFAULT_HEARTBEAT_MS,
+  HELLO_TOPIC,
+  parseEmissionTopic,
+  REGISTRY_TOPIC,
+  SIGNAL_PREFIX,
+} from "@sunflare/wire";
 import type { Message, Publisher, Subscriber } from "@sunflare/forwarder";
 import type { WebSocket } from "ws";
 import { CloseCode } from "../wire/close-codes.js";
@@ -139,10 +145,10 @@ export class PageRelay {
     return true;
   }
 
-  /** A version-2 emission names its sender after a NUL: the page may emit as itself only. */
+  /** A version-2 emission names its sender: the page may emit as itself only. */
   #checkSender(topic: string): boolean {
-    const cut = topic.indexOf("\u0000", SIGNAL_PREFIX.length);
-    if (cut < 0 || topic.slice(cut + 1) === this.#speaksAs) return true;
+    const sender = parseEmissionTopic(topic)?.sender;
+    if (sender === undefined || sender === this.#speaksAs) return true;
     this.close(
       CloseCode.reserved,
       `a page emits as the member of its hello only (got ${JSON.stringify(topic)})`,
