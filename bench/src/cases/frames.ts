@@ -4,6 +4,7 @@ import type { BenchCase, BenchRow } from "../case.js";
 import { loadBus } from "../bus/load.js";
 import { busSubject } from "../bus/subject.js";
 import { pythonBaseline } from "../python.js";
+import { msgpackrFrames } from "../raw/ndarray.js";
 import { rawSubject } from "../raw/subject.js";
 import type { StreamResult, StreamSubject } from "../stream.js";
 import { alternatingRounds, summarize } from "../stream.js";
@@ -26,6 +27,19 @@ function frameRow(subject: string, rate: number, bytes: number, cpu?: number): B
   };
 }
 
+/** The `ndarray()` row's target against what a user writes without the bus. */
+const MSGPACKR_TARGET = 0.95;
+
+/**
+ * `row` compared with the msgpackr baseline, with its target written with two
+ * decimals (`compared` writes one, which would print 0.95 as 0.9).
+ */
+function againstMsgpackr(row: BenchRow, baseline: BenchRow): BenchRow {
+  const result = compared(row, baseline);
+  const met = result.ratio!.value >= MSGPACKR_TARGET;
+  return { ...result, target: { text: `>= ${MSGPACKR_TARGET.toFixed(2)}x`, met } };
+}
+
 /**
  * Case 2: 512x512 uint16 `NDArray`s through the bus, decoded with
  * `asNDArray`, in two rows measured in the same run: a driver that owns its
@@ -35,7 +49,10 @@ function frameRow(subject: string, rate: number, bytes: number, cpu?: number): B
  * around the pixels, no copy). Baselines: raw zeromq.js sending the same pixel
  * bytes unencoded (one buffer sent again and again), raw zeromq.js copying the
  * pixels into a new buffer per frame (what a driver that reuses its buffer
- * must do with raw zeromq.js too), and the Python original.
+ * must do with raw zeromq.js too), raw zeromq.js with msgpackr encoding the
+ * bus's wire form per frame and decoding it on receipt (what a user writes
+ * without the bus; the `ndarray()` row's target is against it), and the
+ * Python original.
  */
 export const frames: BenchCase = {
   name: "frames",
@@ -52,7 +69,7 @@ export const frames: BenchCase = {
     // `allocNDArray` frame again and again, which is safe here because every
     // message is the same value, so the bytes written around the pixels never
     // change while earlier sends may still be reading them.
-    const rawOf = (body: () => Buffer) => (): Promise<StreamSubject> =>
+    const rawOf = (body: () => Uint8Array) => (): Promise<StreamSubject> =>
       rawSubject({
         topic,
         noDrop: true,
@@ -69,6 +86,10 @@ export const frames: BenchCase = {
     // copy each frame too, since ZeroMQ sends without copying and a subscriber
     // in this process may view the sent memory long after `send` returns.
     const subjects: (() => Promise<StreamSubject>)[] = [rawOf(() => Buffer.from(pixelBytes))];
+    // What a user writes without the bus for the same wire form: msgpackr
+    // encoding `{ frame: [bytes, dtype, shape] }` per frame, decoded on receipt.
+    const msgpackr = msgpackrFrames(pixels, [side, side]);
+    subjects.push(() => rawSubject({ topic, noDrop: true, payload: msgpackr }));
     if (typeof bus !== "string") {
       const framed = bus.codec.allocNDArray("uint16", [side, side]);
       framed.data.set(pixels);
@@ -102,7 +123,7 @@ export const frames: BenchCase = {
       bytes,
       rawResult.cpuPerMessage,
     );
-    const [rawCopyResults, plainResults, framedResults] = ours;
+    const [rawCopyResults, msgpackrResults, plainResults, framedResults] = ours;
     const rawCopy = summarize(`${label} raw, copy per frame`, rawCopyResults!, context.note);
     const rawCopyRow = frameRow(
       "raw zeromq.js (copy per frame)",
@@ -110,7 +131,14 @@ export const frames: BenchCase = {
       bytes,
       rawCopy.cpuPerMessage,
     );
-    const rows: BenchRow[] = [rawRow, compared(rawCopyRow, rawRow)];
+    const msgpackrResult = summarize(`${label} raw, msgpackr`, msgpackrResults!, context.note);
+    const msgpackrRow = frameRow(
+      "raw zeromq.js + msgpackr",
+      msgpackrResult.rate,
+      bytes,
+      msgpackrResult.cpuPerMessage,
+    );
+    const rows: BenchRow[] = [rawRow, compared(rawCopyRow, rawRow), compared(msgpackrRow, rawRow)];
     const python = await pythonBaseline(context.quick);
     let pythonRow: BenchRow | undefined;
     if (typeof python === "string") {
@@ -135,7 +163,9 @@ export const frames: BenchCase = {
       const result = summarize(`${label} ${subject}`, results, context.note);
       const row = frameRow(subject, result.rate, bytes, result.cpuPerMessage);
       rows.push(compared(row, rawRow, { min: rawTarget }));
-      if (results === plainResults) rows.push(compared(row, rawCopyRow));
+      if (results === plainResults) {
+        rows.push(againstMsgpackr(row, msgpackrRow), compared(row, rawCopyRow));
+      }
       if (pythonRow !== undefined) {
         rows.push(
           compared(row, pythonRow, pythonTarget === undefined ? undefined : { min: pythonTarget }),

@@ -29,6 +29,15 @@ export function isBundle(frames: readonly Buffer[]): boolean {
   return frames.length === 3 && frames[1]!.equals(BUNDLE_MARKER);
 }
 
+/**
+ * What a subscriber makes of a ZeroMQ message, in one call: `undefined` for
+ * one that is not a bundle, the bodies of a bundle (views, see
+ * {@link unpackBundle}), or what is wrong with a malformed bundle.
+ */
+export function bundleBodies(frames: readonly Buffer[]): Buffer[] | string | undefined {
+  return isBundle(frames) ? unpackBundle(frames[2]!) : undefined;
+}
+
 /** The payload of a bundle of `bodies`. */
 export function packBundle(bodies: readonly Uint8Array[]): Buffer {
   let size = BUNDLE_HEADER_BYTES;

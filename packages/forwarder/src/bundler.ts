@@ -3,7 +3,8 @@
  * as one ZeroMQ message (consecutive ones of one topic, see `bundle.ts`),
  * when they go (at the end of the tick, or at 256 messages or 64 KiB), and
  * the turns of the event loop a loop of sends that all resolve at once must
- * leave. The publisher hands it small bodies and gets back what to await.
+ * leave. It feeds the publisher's {@link SendQueue}: it holds small bodies,
+ * hands each finished bundle to the queue, and gives each send what to await.
  *
  * @internal
  */
@@ -15,10 +16,8 @@ import {
   BUNDLE_MESSAGES,
   packBundle,
 } from "./bundle.js";
+import type { Feeder, SendQueue } from "./send-queue.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
-
-/** Where a bundle goes: the publisher's queue. `promised`: a send of it resolved already. */
-export type BundleSink = (frames: Uint8Array[], promised: boolean) => Promise<void>;
 
 const RESOLVED = Promise.resolve();
 
@@ -66,33 +65,29 @@ class HeldBundle {
       : [topicFrame, BUNDLE_MARKER, packBundle(bodies)];
   }
 
-  /** `delivery` settles the sends waiting; `onUnclaimed` gets its failure when none waits. */
-  settleWith(delivery: Promise<void>, onUnclaimed: (error: unknown) => void): void {
+  /** Hands the bundle to `queue`; the sends waiting for it settle with its delivery. */
+  handTo(queue: SendQueue): void {
     const waiting = this.#waiting;
-    if (waiting) delivery.then(waiting.resolve, waiting.reject);
-    else delivery.catch(onUnclaimed);
+    // None waiting: every send of it has resolved already.
+    if (waiting === undefined) queue.pushAccepted(this.frames());
+    else queue.push(this.frames(), this.promised).then(waiting.resolve, waiting.reject);
   }
 }
 
 /** See the module comment. */
-export class Bundler {
+export class Bundler implements Feeder {
   #held: HeldBundle | undefined;
   #flushScheduled = false;
   #heldSinceTurn = 0;
 
-  /**
-   * @param sink queues a bundle's frames behind the publisher's other messages
-   * @param onUnclaimed gets the failure of a bundle whose sends had all resolved
-   */
-  constructor(
-    private readonly sink: BundleSink,
-    private readonly onUnclaimed: (error: unknown) => void,
-  ) {}
+  /** @param queue where finished bundles go, behind the publisher's other messages */
+  constructor(private readonly queue: SendQueue) {}
 
   /**
-   * Holds `body` for the bundle of this tick. `keepingUp`: the publisher's
-   * queue is empty, so the send resolves at once; otherwise it resolves once
-   * its bundle is handed to the queue.
+   * Holds `body` for the bundle of this tick. `keepingUp`: the queue is
+   * empty (see {@link SendQueue.intake}, asked before anything was flushed
+   * here), so the send resolves at once; otherwise it resolves once its
+   * bundle is handed to the queue.
    */
   hold(topic: string, topicFrame: Uint8Array, body: Uint8Array, keepingUp: boolean): Promise<void> {
     // Order across topics is kept: a bundle holds consecutive messages only.
@@ -116,12 +111,12 @@ export class Bundler {
     return accepted.then(nextTurn);
   }
 
-  /** Hands the held bundle, if any, to the sink: before any other message, and at close. */
+  /** Hands the held bundle, if any, to the queue: before any other message, and at close. */
   flush(): void {
     const held = this.#held;
     if (held === undefined) return;
     this.#held = undefined;
-    held.settleWith(this.sink(held.frames(), held.promised), this.onUnclaimed);
+    held.handTo(this.queue);
   }
 
   readonly #flushTick = (): void => {

@@ -7,10 +7,10 @@ import { Bundler } from "./bundler.js";
 import type { Endpoint } from "./connect.js";
 import { connectSocket, isInproc, resolveEndpoint } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
-import { ClosedError, isErrno } from "./errors.js";
-import { closeAtExit, forgetAtExit } from "./exit.js";
-import { SYNC_TOPIC } from "./topic.js";
-import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
+import { ClosedError } from "./errors.js";
+import { closeAtExit } from "./exit.js";
+import type { Intake } from "./send-queue.js";
+import { asError, SendQueue } from "./send-queue.js";
 import { SubscriptionWatcher } from "./watcher.js";
 
 /** Options of a {@link Publisher}. */
@@ -72,19 +72,10 @@ export class Publisher {
   readonly #watcher: SubscriptionWatcher;
   readonly #codec: Codec | undefined;
   readonly #topicFrames = new Map<string, Buffer>();
-  /** Holds small messages for bundles; `undefined` when not bundling. */
+  /** Everything about where sent messages are: see `send-queue.ts`. */
+  readonly #queue: SendQueue;
+  /** Holds small messages for bundles, which it hands to the queue; `undefined` when not bundling. */
   readonly #bundler: Bundler | undefined;
-  readonly #linger: number;
-  #tail: Promise<void>;
-  #pendingSends = 0;
-  #sendsSinceDrain = 0;
-  readonly #sync: boolean;
-  #syncStarted = false;
-  #synced = false;
-  #failure: Error | undefined;
-  #closed = false;
-  /** After close: until when messages already accepted may still go out. */
-  #lingerUntil = Infinity;
 
   /**
    * @param endpoint a {@link Forwarder} of this process (started if needed),
@@ -92,65 +83,41 @@ export class Publisher {
    */
   constructor(endpoint: Endpoint, options: PublisherOptions = {}) {
     this.#codec = options.codec;
-    if (options.bundle ?? (isMainThread && isInproc(endpoint))) {
-      this.#bundler = new Bundler(
-        (frames, promised) => this.#enqueue(frames, promised),
-        (error) => {
-          // Accepted messages that could not go out: the next send reports it.
-          // Closing is not a failure: what linger did not allow is dropped, as ZeroMQ does.
-          if (!(error instanceof ClosedError)) this.#failure ??= asError(error);
-        },
-      );
-    }
-    this.#linger = options.linger ?? 1000;
+    const linger = options.linger ?? 1000;
     // An XPUB rather than a PUB: it behaves the same for sending, and it also
     // hands us the subscriptions it applied, which readiness relies on.
     this.#socket = new XPublisher({
       noDrop: true,
-      // Sends never wait inside zeromq.js (a full queue answers EAGAIN, see
-      // #retry), so it can skip asking libzmq for the socket's state before
-      // each send, a system call; we yield to the event loop ourselves.
+      // Sends never wait inside zeromq.js (a full queue answers EAGAIN, and
+      // the send queue retries), so it can skip asking libzmq for the
+      // socket's state before each send, a system call; the queue yields to
+      // the event loop itself.
       sendTimeout: 0,
       sendHighWaterMark: options.highWaterMark ?? 1000,
-      linger: this.#linger,
+      linger,
     });
     closeAtExit(this.#socket);
     this.#watcher = new SubscriptionWatcher(this.#socket);
     const connected = resolveEndpoint(endpoint, "publish", options.curve).then((info) => {
       connectSocket(this.#socket, info);
-      if (this.#closed) this.#watcher.markClosed();
+      if (this.#queue.closed) this.#watcher.markClosed();
       else this.#watcher.start();
     });
-    this.#sync = options.sync ?? true;
-    this.#tail = connected;
-    this.#tail.catch((error: unknown) => {
-      this.#failure = asError(error);
-    });
-  }
-
-  /**
-   * Holds what is sent until the forwarder's subscription set arrived (with
-   * `sync`): a PUB socket silently drops what nobody has subscribed to yet,
-   * and the set holds the forwarder's catch-all. Started by the first send,
-   * not before: reading notices makes the socket take in every subscription
-   * queued so far, which a publisher that never sends need not pay for.
-   */
-  #startSync(): void {
-    this.#syncStarted = true;
-    const synced = this.#tail
-      .then(() => (this.#sync ? this.#watcher.whenHas(SYNC_TOPIC).applied : undefined))
-      .then(() => {
-        this.#synced = true;
-      });
-    synced.catch((error: unknown) => {
-      this.#failure ??= asError(error);
-    });
-    this.#tail = synced;
+    this.#queue = new SendQueue(
+      this.#socket,
+      this.#watcher,
+      connected,
+      options.sync ?? true,
+      linger,
+    );
+    if (options.bundle ?? (isMainThread && isInproc(endpoint))) {
+      this.#bundler = new Bundler(this.#queue);
+    }
   }
 
   /** Whether {@link close} was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#queue.closed;
   }
 
   /**
@@ -180,7 +147,7 @@ export class Publisher {
     await this.#watcher.refresh();
     while (this.#watcher.subscribers < count) {
       signal?.throwIfAborted();
-      if (this.#closed || this.#watcher.closed) throw new ClosedError("Publisher");
+      if (this.#queue.closed || this.#watcher.closed) throw new ClosedError("Publisher");
       // Cancelled in any case, so that an aborted wait does not stay registered.
       const wait = this.#watcher.nextChange();
       try {
@@ -205,20 +172,59 @@ export class Publisher {
    * `linger`.
    */
   send(topic: string, value: unknown): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
+    const intake = this.#queue.intake;
+    if (intake === "closed") return Promise.reject(new ClosedError("Publisher"));
     let body: Uint8Array;
     try {
       body = this.#codec ? this.#codec.encode(value) : encode(value);
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    if (this.#bundler === undefined || body.byteLength >= BUNDLE_BODY_LIMIT) {
-      return this.sendFrames([this.#topicFrame(topic), body]);
+    return this.#sendBody(topic, body, intake);
+  }
+
+  /**
+   * Sends `body`, the MessagePack encoding of a value made already, under
+   * `topic`: the frames `[topic, body]`, exactly what {@link send} sends for
+   * that value, without calling the codec. For bodies encoded once and sent
+   * again, encoded elsewhere (another thread, another codec, a recording),
+   * or passed on from a received {@link Message} (its `frames[1]`).
+   *
+   * Everything else is as for {@link send}: the same queueing, backpressure
+   * and bundling, in order with the publisher's other sends. The bytes are
+   * not checked: a body that is not MessagePack reaches subscribers as it is,
+   * and fails where they read `message.value`. The bytes are sent as they
+   * are, without a copy where ZeroMQ allows: do not modify `body` afterwards.
+   * Rejects with {@link ClosedError} after {@link close}, and with a
+   * `TypeError` if `body` is not a `Uint8Array`.
+   *
+   * @example
+   * ```ts
+   * const body = encode({ exposure: 10 });
+   * for (const camera of ["camera/1", "camera/2"]) await publisher.sendEncoded(camera, body);
+   * ```
+   */
+  sendEncoded(topic: string, body: Uint8Array): Promise<void> {
+    const intake = this.#queue.intake;
+    if (intake === "closed") return Promise.reject(new ClosedError("Publisher"));
+    if (!(body instanceof Uint8Array)) {
+      return Promise.reject(new TypeError("sendEncoded needs the body as a Uint8Array."));
     }
-    // Keeping up: nothing is waiting in the queue to ZeroMQ, so the message
-    // needs no room there yet and the caller may go on.
-    const keepingUp = this.#synced && this.#pendingSends === 0 && this.#failure === undefined;
-    return this.#bundler.hold(topic, this.#topicFrame(topic), body, keepingUp);
+    return this.#sendBody(topic, body, intake);
+  }
+
+  /**
+   * Sends an encoded body: held for a bundle where bundling applies, queued
+   * on its own otherwise. `intake`: the queue's, asked before anything else
+   * happened in this send.
+   */
+  #sendBody(topic: string, body: Uint8Array, intake: Intake): Promise<void> {
+    if (this.#bundler === undefined || body.byteLength >= BUNDLE_BODY_LIMIT) {
+      // Messages held for a bundle go first.
+      this.#bundler?.flush();
+      return this.#queue.push([this.#topicFrame(topic), body], false);
+    }
+    return this.#bundler.hold(topic, this.#topicFrame(topic), body, intake === "keeping-up");
   }
 
   /**
@@ -242,37 +248,14 @@ export class Publisher {
    * match on. Same queueing and backpressure as {@link send}.
    */
   sendFrames(frames: readonly (Uint8Array | string)[]): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError("Publisher"));
+    if (this.#queue.closed) return Promise.reject(new ClosedError("Publisher"));
     if (frames.length === 0) {
       return Promise.reject(new TypeError("A message needs at least one frame (the topic)."));
     }
     // Messages held for a bundle go first.
     this.#bundler?.flush();
-    return this.#enqueue(frames as (Uint8Array | string)[], false);
+    return this.#queue.push(frames as (Uint8Array | string)[], false);
   }
-
-  /**
-   * Queues one ZeroMQ message behind those before it. `promised`: a send of
-   * it has resolved already, so it still goes out after close, within linger.
-   */
-  #enqueue(parts: (Uint8Array | string)[], promised: boolean): Promise<void> {
-    if (!this.#syncStarted) this.#startSync();
-    // zeromq allows one pending send per socket: overlapping calls queue
-    // behind each other, and an idle, synchronised publisher sends directly.
-    const sent =
-      ++this.#pendingSends === 1 && this.#synced
-        ? this.#deliver(parts, promised)
-        : this.#tail.then(
-            () => this.#deliver(parts, promised),
-            () => this.#deliver(parts, promised),
-          );
-    this.#tail = sent;
-    return sent;
-  }
-
-  readonly #sendDone = (): void => {
-    this.#pendingSends--;
-  };
 
   /**
    * Closes the publisher; later sends reject with {@link ClosedError}, and so
@@ -280,97 +263,18 @@ export class Publisher {
    * go out, within `linger`. Idempotent.
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#linger >= 0) this.#lingerUntil = performance.now() + this.#linger;
-    this.#bundler?.flush();
-    this.#watcher.markClosed();
-    if (this.#pendingSends === 0) {
-      this.#closeSocket();
-    } else {
-      // Accepted messages still on their way to ZeroMQ go first.
-      const closeSocket = (): void => this.#closeSocket();
-      this.#tail.then(closeSocket, closeSocket);
-    }
+    // Held messages go into the queue first, behind the others.
+    this.#queue.close(this.#bundler);
   }
 
-  #closeSocket(): void {
-    // ZeroMQ's own linger covers what remains of ours.
-    if (Number.isFinite(this.#lingerUntil)) {
-      this.#socket.linger = Math.max(0, Math.ceil(this.#lingerUntil - performance.now()));
-    }
-    this.#socket.close();
-    forgetAtExit(this.#socket);
-  }
-
-  /** Whether a message may still be handed to ZeroMQ: before close, or accepted and within linger. */
-  #maySend(promised: boolean): boolean {
-    return !this.#closed || (promised && performance.now() < this.#lingerUntil);
-  }
   /** `using publisher = new Publisher(...)` closes it at scope exit. */
   [Symbol.dispose](): void {
     this.close();
-  }
-
-  /** Sends one message, retrying while the queue is full; settles it in {@link #pendingSends}. */
-  #deliver(parts: (Uint8Array | string)[], promised: boolean): Promise<void> {
-    let sending: Promise<void>;
-    try {
-      if (!this.#maySend(promised)) throw new ClosedError("Publisher");
-      // The connection never came (e.g. the forwarder failed to start).
-      if (this.#failure) throw this.#failure;
-      // Nobody reads subscription notices while nobody waits for them (a
-      // pending receive slows every send), so they queue in the socket: read
-      // those queued now and then, which never waits.
-      if (++this.#sendsSinceDrain >= DRAIN_EVERY) {
-        this.#sendsSinceDrain = 0;
-        this.#watcher.drain();
-        // Back-to-back sends resolve at once: without a turn of the event
-        // loop now and then, a sending loop would starve everything else.
-        sending = nextTurn().then(() => this.#socket.send(parts));
-      } else {
-        sending = this.#socket.send(parts);
-      }
-    } catch (error) {
-      this.#sendDone();
-      return Promise.reject(asError(error));
-    }
-    // One derived promise per message: this path runs for every send.
-    return sending.then(this.#sendDone, (error: unknown) =>
-      this.#retry(parts, promised, error).finally(this.#sendDone),
-    );
-  }
-
-  async #retry(parts: (Uint8Array | string)[], promised: boolean, error: unknown): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      // With noDrop, a full queue makes libzmq answer EAGAIN while still
-      // reporting the socket writable, so zeromq.js cannot wait for us: back
-      // off and retry. This is the backpressure `send` callers feel.
-      if (!this.#maySend(promised)) throw new ClosedError("Publisher");
-      if (!isErrno(error, "EAGAIN")) throw asError(error);
-      await backoff(attempt);
-      if (!this.#maySend(promised)) throw new ClosedError("Publisher");
-      try {
-        await this.#socket.send(parts);
-        return;
-      } catch (next) {
-        error = next;
-      }
-    }
   }
 }
 
 /** Topic frames a publisher keeps encoded. @internal */
 const TOPIC_FRAMES_KEPT = 1024;
-
-/** Sends between two reads of the queued subscription notices, and between two turns of the event loop. @internal */
-const DRAIN_EVERY = OPERATIONS_PER_TURN;
-
-/** @internal */
-function backoff(attempt: number): Promise<void> {
-  if (attempt < 16) return nextTurn();
-  return new Promise((resolve) => setTimeout(resolve, Math.min(10, attempt - 15)));
-}
 
 /** @internal */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -389,12 +293,4 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
       },
     );
   });
-}
-
-/** @internal */
-function asError(reason: unknown): Error {
-  // Not `instanceof`: errors from the native addon may come from another realm.
-  return typeof reason === "object" && reason !== null
-    ? (reason as Error)
-    : new Error(String(reason));
 }

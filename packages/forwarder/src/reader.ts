@@ -6,18 +6,19 @@
  * event loop a turn every {@link OPERATIONS_PER_TURN} messages.
  *
  * The path of one message: `next()` → `source.read(take)` → `take(frames)`
- * → `accept(frames)` → the caller's `await`. The count of reads pending is
- * settled in `#settle` alone.
+ * → `deliver(frames)` → a {@link ReceivedMessage} → the caller's `await`
+ * (or the `for await` loop of {@link MessageReader.iterator}). The count of
+ * reads pending is settled in `#settle` alone.
  *
  * @internal
  */
-import { isBundle, unpackBundle } from "./bundle.js";
+import type { Codec } from "@sunflare/codec";
+import { bundleBodies } from "./bundle.js";
 import { MalformedMessageError } from "./errors.js";
+import type { Message } from "./message.js";
+import { ReceivedMessage } from "./message.js";
 import type { FrameSource } from "./source.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
-
-/** Makes a message of `frames` (`topic`: the first frame as text, when known), or skips it (`undefined`). */
-export type Accept<T> = (frames: Buffer[], topic: string | undefined) => T | undefined;
 
 /** The rest of a bundle, handed out one message per read. */
 interface Bundle {
@@ -27,29 +28,45 @@ interface Bundle {
   next: number;
 }
 
+const ITERATION_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const iteratorResult = (message: Message | undefined): IteratorResult<Message> =>
+  message === undefined ? ITERATION_DONE : { done: false, value: message };
+
 /** @internal */
-export class MessageReader<T> {
+export class MessageReader {
   #pending = 0;
-  #tail: Promise<T | undefined> = Promise.resolve(undefined);
+  #tail: Promise<Message | undefined> = Promise.resolve(undefined);
   #readsSinceTurn = 0;
   #bundle: Bundle | undefined;
 
   /**
-   * @param accept makes the caller's message of each ZeroMQ message
+   * @param codec decodes {@link Message.value}
+   * @param wants whether the subscriber asked for a message on this topic
+   *   of the bus's own (one that starts with NUL; asked for no other)
    * @param report gets what could not be delivered, with its topic if known
    */
   constructor(
     private readonly source: FrameSource,
-    private readonly accept: Accept<T>,
+    private readonly codec: Codec | undefined,
+    private readonly wants: (topic: string) => boolean,
     private readonly report: (error: unknown, topic: string | undefined) => void,
   ) {}
 
   /** The next message, or `undefined` once the source is closed. */
-  next(): Promise<T | undefined> {
+  next(): Promise<Message | undefined> {
     // One read at a time: overlapping calls queue behind each other.
     const next = ++this.#pending === 1 ? this.#read() : this.#tail.then(this.#read, this.#read);
     this.#tail = next;
     return next;
+  }
+
+  /** Iterates the messages until the source is closed; then ends normally. */
+  iterator(): AsyncIterator<Message> {
+    // Written by hand rather than `async *`: fewer promises per message.
+    return {
+      next: () => this.next().then(iteratorResult),
+      return: () => Promise.resolve(ITERATION_DONE),
+    };
   }
 
   /** Forgets the rest of a bundle: the source was closed. */
@@ -57,7 +74,7 @@ export class MessageReader<T> {
     this.#bundle = undefined;
   }
 
-  readonly #read = (): Promise<T | undefined> => {
+  readonly #read = (): Promise<Message | undefined> => {
     if (this.source.closed) return Promise.resolve(this.#settle(undefined));
     if (++this.#readsSinceTurn >= OPERATIONS_PER_TURN) {
       // Queued messages resolve at once: a busy stream must not starve the
@@ -68,7 +85,7 @@ export class MessageReader<T> {
     return this.#readNow();
   };
 
-  readonly #readNow = (): Promise<T | undefined> => {
+  readonly #readNow = (): Promise<Message | undefined> => {
     const bundle = this.#bundle;
     if (bundle === undefined) return this.source.read(this.#take, this.#failed);
     const body = bundle.bodies[bundle.next]!;
@@ -77,10 +94,10 @@ export class MessageReader<T> {
   };
 
   /** A ZeroMQ message read: the message it is, or the first of its bundle. */
-  readonly #take = (frames: Buffer[]): T | undefined | Promise<T | undefined> => {
-    if (!isBundle(frames)) return this.#deliver(frames, undefined);
-    const [topicFrame, , payload] = frames as [Buffer, Buffer, Buffer];
-    const bodies = unpackBundle(payload);
+  readonly #take = (frames: Buffer[]): Message | undefined | Promise<Message | undefined> => {
+    const bodies = bundleBodies(frames);
+    if (bodies === undefined) return this.#deliver(frames, undefined);
+    const topicFrame = frames[0]!;
     const topic = topicFrame.toString("utf8");
     if (typeof bodies === "string") {
       this.report(new MalformedMessageError(`Malformed bundle: ${bodies}.`, topic, frames), topic);
@@ -90,12 +107,20 @@ export class MessageReader<T> {
     return this.#deliver([topicFrame, bodies[0]!], topic);
   };
 
-  #deliver(frames: Buffer[], topic: string | undefined): T | undefined | Promise<T | undefined> {
-    const message = this.accept(frames, topic);
-    return message === undefined ? this.#read() : this.#settle(message);
+  /** The message of `frames` (`topic`: the first frame as text, when known), or the next one if not wanted. */
+  #deliver(
+    frames: Buffer[],
+    topic: string | undefined,
+  ): Message | undefined | Promise<Message | undefined> {
+    // Only a topic that starts with NUL can be the bus's own: the usual case costs one comparison.
+    if (frames[0]![0] === 0) {
+      topic ??= frames[0]!.toString("utf8");
+      if (!this.wants(topic)) return this.#read();
+    }
+    return this.#settle(new ReceivedMessage(frames, this.codec, topic));
   }
 
-  readonly #failed = async (error: unknown): Promise<T | undefined> => {
+  readonly #failed = async (error: unknown): Promise<Message | undefined> => {
     if (this.source.closed) return this.#settle(undefined);
     this.report(error, undefined);
     // A failing socket must not spin.
@@ -104,7 +129,7 @@ export class MessageReader<T> {
   };
 
   /** A read ends: with a message, or with `undefined` once closed. */
-  #settle(message: T | undefined): T | undefined {
+  #settle(message: Message | undefined): Message | undefined {
     this.#pending--;
     return message;
   }

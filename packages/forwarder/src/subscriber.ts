@@ -8,7 +8,6 @@ import { localPublishAddress } from "./forwarder.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { Message } from "./message.js";
-import { ReceivedMessage } from "./message.js";
 import { OffThreadSource } from "./off-thread.js";
 import { MessageReader } from "./reader.js";
 import { SocketSource } from "./socket-source.js";
@@ -93,9 +92,6 @@ export interface SubscriberEvents {
 }
 
 const noop = (): void => undefined;
-const ITERATION_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-const iteratorResult = (message: Message | undefined): IteratorResult<Message> =>
-  message === undefined ? ITERATION_DONE : { done: false, value: message };
 let nextId = 0;
 
 /**
@@ -118,7 +114,7 @@ let nextId = 0;
  */
 export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncIterable<Message> {
   readonly #source: FrameSource;
-  readonly #reader: MessageReader<Message>;
+  readonly #reader: MessageReader;
   readonly #codec: Codec | undefined;
   readonly #logger: Logger;
   readonly #id = `${process.pid}-${Date.now().toString(36)}-${(nextId++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -175,7 +171,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
                 },
               },
         );
-    this.#reader = new MessageReader(this.#source, this.#accept, (error, topic) =>
+    this.#reader = new MessageReader(this.#source, this.#codec, this.#wants, (error, topic) =>
       this.#report(error, topic),
     );
     this.#connected = resolveEndpoint(endpoint, "subscribe", options.curve).then((info) => {
@@ -275,11 +271,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   /** Yields messages until {@link close}; then ends normally. */
   [Symbol.asyncIterator](): AsyncIterator<Message> {
     this.#assertPull();
-    // Written by hand rather than `async *`: fewer promises per message.
-    return {
-      next: () => this.#reader.next().then(iteratorResult),
-      return: () => Promise.resolve(ITERATION_DONE),
-    };
+    return this.#reader.iterator();
   }
 
   /**
@@ -355,17 +347,12 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     }
   }
 
-  /** A message for this subscriber, or `undefined` for one on the bus's own topics it did not ask for. */
-  readonly #accept = (frames: Buffer[], topic: string | undefined): Message | undefined => {
-    // Only a topic that starts with NUL can be reserved: the usual case costs one comparison.
-    if (frames[0]![0] === 0) {
-      topic ??= frames[0]!.toString("utf8");
-      if (isReserved(topic) && !this.#topics.some((own) => own !== "" && topic!.startsWith(own))) {
-        return undefined;
-      }
-    }
-    return new ReceivedMessage(frames, this.#codec, topic);
-  };
+  /**
+   * Whether a message on `topic` (one that starts with NUL) is for this
+   * subscriber: the bus's own topics only when subscribed explicitly.
+   */
+  readonly #wants = (topic: string): boolean =>
+    !isReserved(topic) || this.#topics.some((own) => own !== "" && topic.startsWith(own));
 
   async #consumeLoop(consume: (message: Message) => void | Promise<void>): Promise<void> {
     for (;;) {

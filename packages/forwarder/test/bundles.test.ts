@@ -1,66 +1,15 @@
 import { decode, encode } from "@sunflare/codec";
-import * as zmq from "zeromq";
-import { isBundle, unpackBundle } from "../src/bundle.js";
 import type { Transport } from "../src/index.js";
 import { ClosedError, Forwarder, Publisher, Subscriber } from "../src/index.js";
-import { countTurns, releaseAfterEach, take } from "./helpers.js";
+import type { Wire } from "./helpers.js";
+import { countTurns, readWire, releaseAfterEach, take, wireReader } from "./helpers.js";
 
 // The package README, "Bundles": what travels on the wire, what subscribers
 // hand out, and what close() owes to sends that resolved.
 
 const { open, stopAfter } = releaseAfterEach();
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-/** Where probes go: a topic that no subscriber of these tests selects, but the raw ones. */
-const PROBE_TOPIC = "\u0001probe";
-
-/** One ZeroMQ message as a raw reader sees it: its topic and how many messages it carries. */
-type Wire = [topic: string, kind: "bundle" | "plain", messages: number];
-
-/**
- * A raw zeromq.js subscriber to `topic` on `forwarder`, returned once what
- * `publisher` sends reaches it: probes (a turn of the event loop apart, not
- * timed) until one arrives. {@link readWire} skips the probes still on their way.
- */
-async function rawSubscriber(
-  forwarder: Forwarder,
-  publisher: Publisher,
-  topic: string,
-): Promise<zmq.Subscriber> {
-  const raw = open(new zmq.Subscriber({ linger: 0 }));
-  raw.connect(forwarder.subscribeAddress);
-  raw.subscribe(topic, PROBE_TOPIC);
-  let arrived = false;
-  const probed = raw.receive().then(() => (arrived = true));
-  while (!arrived) {
-    await publisher.sendFrames([PROBE_TOPIC, "probe"]);
-    await turn();
-  }
-  await probed;
-  return raw;
-}
-
-/** Reads `raw` until it has carried `count` messages (probes aside). */
-async function readWire(raw: zmq.Subscriber, count: number): Promise<Wire[]> {
-  const wire: Wire[] = [];
-  let carried = 0;
-  while (carried < count) {
-    const frames = await raw.receive();
-    const topic = frames[0]!.toString();
-    if (topic === PROBE_TOPIC) continue;
-    if (isBundle(frames)) {
-      const bodies = unpackBundle(frames[2]!);
-      if (typeof bodies === "string") throw new Error(`malformed bundle: ${bodies}`);
-      wire.push([topic, "bundle", bodies.length]);
-      carried += bodies.length;
-    } else {
-      expect(frames).toHaveLength(2);
-      wire.push([topic, "plain", 1]);
-      carried++;
-    }
-  }
-  return wire;
-}
-
+const rawSubscriber = wireReader(open);
 const sequence = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 
 test("over inproc, an async loop's sends travel as bundles and arrive one by one, each with its own [topic, body]", async () => {

@@ -1,4 +1,6 @@
-import type { ForwarderAddresses, Message, Subscriber } from "../src/index.js";
+import * as zmq from "zeromq";
+import { isBundle, unpackBundle } from "../src/bundle.js";
+import type { ForwarderAddresses, Message, Publisher, Subscriber } from "../src/index.js";
 import { Forwarder } from "../src/index.js";
 
 /** Receives exactly `count` messages. */
@@ -81,4 +83,66 @@ export function releaseAfterEach(): {
       return forwarder;
     },
   };
+}
+
+/** Where probes go: a topic that no subscriber of the tests selects, but the raw ones. */
+const PROBE_TOPIC = "\u0001probe";
+
+/** One ZeroMQ message as a raw reader sees it: its topic and how many messages it carries. */
+export type Wire = [topic: string, kind: "bundle" | "plain", messages: number];
+
+/**
+ * Makes raw zeromq.js subscribers, each opened with `open` (so released after
+ * the test): `rawSubscriber(forwarder, publisher, topic)` subscribes to
+ * `topic` and returns once what `publisher` sends reaches it, sending probes
+ * (a turn of the event loop apart, not timed) until one arrives.
+ * {@link readWire} skips the probes still on their way.
+ */
+export function wireReader(
+  open: <T extends { close(): void }>(socket: T) => T,
+): (forwarder: Forwarder, publisher: Publisher, topic: string) => Promise<zmq.Subscriber> {
+  return async (forwarder, publisher, topic) => {
+    const raw = open(new zmq.Subscriber({ linger: 0 }));
+    raw.connect(forwarder.subscribeAddress);
+    raw.subscribe(topic, PROBE_TOPIC);
+    let arrived = false;
+    const probed = raw.receive().then(() => (arrived = true));
+    while (!arrived) {
+      await publisher.sendFrames([PROBE_TOPIC, "probe"]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await probed;
+    return raw;
+  };
+}
+
+/**
+ * Reads `raw` until it has carried `count` messages (probes aside). `bodies`,
+ * when given, receives the body of every message carried, bundled or not.
+ */
+export async function readWire(
+  raw: zmq.Subscriber,
+  count: number,
+  bodies?: Buffer[],
+): Promise<Wire[]> {
+  const wire: Wire[] = [];
+  let carried = 0;
+  while (carried < count) {
+    const frames = await raw.receive();
+    const topic = frames[0]!.toString();
+    if (topic === PROBE_TOPIC) continue;
+    if (isBundle(frames)) {
+      const unpacked = unpackBundle(frames[2]!);
+      if (typeof unpacked === "string") throw new Error(`malformed bundle: ${unpacked}`);
+      wire.push([topic, "bundle", unpacked.length]);
+      bodies?.push(...unpacked);
+      carried += unpacked.length;
+    } else {
+      expect(frames).toHaveLength(2);
+      wire.push([topic, "plain", 1]);
+      bodies?.push(frames[1]!);
+      carried++;
+    }
+  }
+  return wire;
 }
