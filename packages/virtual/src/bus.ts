@@ -119,7 +119,7 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
       registry,
       link: new ZmqLink({
         endpoint: ownRole.kind === "member" ? ownRole.address : ownRole.forwarder,
-        curveServerKey: joined?.curveServerKey,
+        curve: curveOf(ownRole),
         logger,
       }),
       codec,
@@ -230,7 +230,11 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
   connectPublisher(options: PublisherOptions = {}): Publisher {
     this.#assertOpen();
     return this.#track(
-      new Publisher(this.#endpoint(), { codec: this.codec, curve: this.#curve(), ...options }),
+      new Publisher(this.#endpoint(), {
+        codec: this.codec,
+        curve: curveOf(this.#role),
+        ...options,
+      }),
     );
   }
 
@@ -248,7 +252,7 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
       new Subscriber(this.#endpoint(), {
         codec: this.codec,
         logger: this.#logger,
-        curve: this.#curve(),
+        curve: curveOf(this.#role),
         ...options,
         topics: topics ?? options.topics ?? "",
       }),
@@ -275,11 +279,6 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     return this.#role.kind === "member" ? this.#role.address : this.#role.forwarder;
   }
 
-  #curve(): { serverKey: string } | undefined {
-    const serverKey = this.#role.kind === "member" ? this.#role.address.curveServerKey : undefined;
-    return serverKey === undefined ? undefined : { serverKey };
-  }
-
   #assertOpen(): void {
     if (this.#shutdown) {
       throw new SunflareError("closed", "This VirtualBus was shut down; create a new one.");
@@ -301,6 +300,12 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     this.#sockets.clear();
     if (this.#role.kind === "host") await this.#role.forwarder.stop();
   }
+}
+
+/** A member's CURVE client option, from the key in the address it joined. */
+function curveOf(role: Role): { serverKey: string } | undefined {
+  const serverKey = role.kind === "member" ? role.address.curveServerKey : undefined;
+  return serverKey === undefined ? undefined : { serverKey };
 }
 
 function checkAddress(address: unknown): asserts address is BusAddress {

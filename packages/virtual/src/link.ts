@@ -4,10 +4,10 @@
  * used only for signals in one thread never starts ZeroMQ.
  */
 import { ClosedError } from "@sunflare/wire";
-import type { Codec } from "@sunflare/codec";
 import type { Endpoint, Logger } from "@sunflare/forwarder";
 import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
 import type { BusLink } from "@sunflare/signal";
+import { isInprocAddress } from "@sunflare/wire";
 import { isMainThread } from "node:worker_threads";
 
 /**
@@ -23,18 +23,12 @@ import { isMainThread } from "node:worker_threads";
 const COPIED = "sunflare/latin1";
 const ZERO_COPY_ABOVE = 128;
 
-/**
- * Bodies reach the link encoded already: a codec that hands them on lets the
- * publisher's `send` (and its bundles over inproc) carry them as they are.
- */
-const passThrough = { encode: (body: Uint8Array): Uint8Array => body } as unknown as Codec;
-
 /** Where a {@link ZmqLink} connects, and how. @internal */
 export interface ZmqLinkOptions {
   /** The host's Forwarder, or its addresses (with the CURVE key when it runs with one). */
   endpoint: Endpoint;
-  /** The forwarder's CURVE public key, for a member joining a forwarder that runs with `curve`. */
-  curveServerKey?: string | undefined;
+  /** CURVE, for a member joining a forwarder that runs with `curve`. */
+  curve: { serverKey: string } | undefined;
   logger: Logger;
 }
 
@@ -59,22 +53,17 @@ export class ZmqLink implements BusLink {
     const inproc =
       endpoint instanceof Forwarder
         ? endpoint.transport === "inproc"
-        : (typeof endpoint === "string" ? endpoint : endpoint.publishAddress).startsWith(
-            "inproc://",
-          );
+        : isInprocAddress(typeof endpoint === "string" ? endpoint : endpoint.publishAddress);
     this.#copyLarge = !isMainThread && inproc;
   }
 
   send(topic: string, body: Uint8Array): Promise<void> {
-    this.#publisher ??= new Publisher(this.#options.endpoint, {
-      codec: passThrough,
-      curve: this.#curve(),
-    });
+    this.#publisher ??= new Publisher(this.#options.endpoint, { curve: this.#options.curve });
     if (this.#copyLarge && body.byteLength > ZERO_COPY_ABOVE) {
       const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1");
       return this.#publisher.sendFrames([topic, text, COPIED]);
     }
-    return this.#publisher.send(topic, body);
+    return this.#publisher.sendEncoded(topic, body);
   }
 
   subscribe(topic: string): Promise<void> {
@@ -82,7 +71,7 @@ export class ZmqLink implements BusLink {
     if (this.#subscriber === undefined) {
       this.#subscriber = new Subscriber(this.#options.endpoint, {
         topics: topic,
-        curve: this.#curve(),
+        curve: this.#options.curve,
         logger: this.#options.logger,
         // Protocol traffic is no audience for a plugin's data.
         counted: false,
@@ -114,10 +103,5 @@ export class ZmqLink implements BusLink {
     this.#closed = true;
     this.#publisher?.close();
     this.#subscriber?.close();
-  }
-
-  #curve(): { serverKey: string } | undefined {
-    const serverKey = this.#options.curveServerKey;
-    return serverKey === undefined ? undefined : { serverKey };
   }
 }

@@ -10,9 +10,7 @@
 import { emissionTopic } from "@sunflare/wire";
 import type { AnySignal } from "../signal.js";
 import { relayHook } from "../hooks.js";
-import type { BusLink, WireCodec } from "./link.js";
-import type { Outbox } from "./outbox.js";
-import type { Peer } from "./peers.js";
+import type { MemberContext } from "./context.js";
 import type { OwnerSignals } from "./protocol.js";
 import { everySender, fromSender } from "./protocol.js";
 
@@ -26,28 +24,13 @@ interface OwnSignal {
   forms: string;
 }
 
-/** What the feeds need of their member. @internal */
-export interface FeedsContext {
-  readonly id: string;
-  readonly outbox: Outbox;
-  /** Emissions go straight to the link: the hot path takes no detour through the outbox. */
-  readonly link: BusLink;
-  readonly codec: WireCodec;
-  /** Reports a failed send. */
-  readonly failed: (error: unknown) => void;
-  /** The other members, as last heard. */
-  peers(): Iterable<Peer>;
-  /** The feeds changed: the registry is due. */
-  changed(): void;
-}
-
 /** @internal */
 export class Feeds {
-  readonly #context: FeedsContext;
+  readonly #context: MemberContext;
   /** Own owners: their signals by name. */
   readonly #owners = new Map<string, Map<string, OwnSignal>>();
 
-  constructor(context: FeedsContext) {
+  constructor(context: MemberContext) {
     this.#context = context;
   }
 
@@ -93,7 +76,7 @@ export class Feeds {
     }
     this.#owners.set(name, own);
     this.update();
-    this.#context.changed();
+    this.#context.announce();
   }
 
   /** `name` is no longer this member's. */
@@ -105,7 +88,7 @@ export class Feeds {
       own.signal[relayHook](undefined);
       this.#context.outbox.unsubscribe(everySender(own.topic));
     }
-    this.#context.changed();
+    this.#context.announce();
   }
 
   /** Stops forwarding every signal: the member closes. */
@@ -116,7 +99,7 @@ export class Feeds {
 
   /** Recomputes who each signal publishes for, from what the other members listen to. */
   update(): void {
-    const peers = [...this.#context.peers()];
+    const peers = [...this.#context.peers.all()];
     let changed = false;
     for (const [name, signals] of this.#owners) {
       for (const [key, own] of signals) {
@@ -144,17 +127,17 @@ export class Feeds {
         own.signal[relayHook](members.length === 0 ? undefined : this.#relay(own.topic, v2, v1));
       }
     }
-    if (changed) this.#context.changed();
+    if (changed) this.#context.announce();
   }
 
   /** What a signal runs after its local slots: encode (throwing here if it cannot), then publish. */
   #relay(topic: string, v2: boolean, v1: boolean): (args: unknown[]) => void {
-    const { link, codec, failed } = this.#context;
+    const { link, codec, outbox } = this.#context;
     const mine = fromSender(topic, this.#context.id);
     return (args) => {
       const body = codec.encode(args);
-      if (v2) link.send(mine, body).catch(failed);
-      if (v1) link.send(topic, body).catch(failed);
+      if (v2) link.send(mine, body).catch(outbox.report);
+      if (v1) link.send(topic, body).catch(outbox.report);
     };
   }
 }

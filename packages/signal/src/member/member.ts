@@ -13,8 +13,8 @@
  *
  * The path of one emission, from an owner's `emit` to a slot in another member:
  * 1. `Signal.emit` runs the local slots, then the relay `Feeds` installed;
- * 2. the relay encodes the arguments once and `Outbox.send`s them on
- *    `"\0sunflare/signal/<owner>/<signal>\0<sender id>"`;
+ * 2. the relay encodes the arguments once and hands them to the link's
+ *    `send`, on `"\0sunflare/signal/<owner>/<signal>\0<sender id>"`;
  * 3. the link publishes it; the other member's link hands it to its router,
  *    `BusMember.#onMessage`, which drops what it sent itself (by the id in
  *    the topic), decodes, and runs the stand-in's local slots
@@ -37,14 +37,14 @@ import {
 import { deliverHook } from "../hooks.js";
 import type { SignalRegistry } from "../registry.js";
 import type { AnySignal } from "../signal.js";
+import type { MemberContext } from "./context.js";
 import { Feeds } from "./feeds.js";
 import type { BusLink, WireCodec } from "./link.js";
 import { Outbox } from "./outbox.js";
 import type { Peer } from "./peers.js";
 import { Peers, unref } from "./peers.js";
 import type { RegistryMessage } from "./protocol.js";
-import { fromSender, readHello, readRegistry } from "./protocol.js";
-import type { StandInSignal } from "./stand-in-signal.js";
+import { readHello, readRegistry } from "./protocol.js";
 import { StandIns } from "./stand-ins.js";
 
 /** Options of a {@link BusMember}. */
@@ -167,26 +167,18 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       joined: (peer) => this.emit("joined", this.#info(peer)),
       silent: (peer) => this.#withdrawn(peer, "silent"),
     });
-    const changed = (): void => this.#announce();
-    this.#feeds = new Feeds({
-      id: this.id,
-      outbox: this.#outbox,
-      link: options.link,
-      codec: this.#codec,
-      failed: this.#outbox.report,
-      peers: () => this.#peers.all(),
-      changed,
-    });
-    this.#standIns = new StandIns({
+    const context: MemberContext = {
       id: this.id,
       registry: this.#registry,
-      outbox: this.#outbox,
+      link: options.link,
+      codec: this.#codec,
       logger: this.#logger,
-      isLocal: (owner) => this.#feeds.has(owner),
-      publish: (signal, args) => this.#publish(signal, args),
-      changed,
-      peer: (id) => this.#peers.get(id),
-    });
+      outbox: this.#outbox,
+      peers: this.#peers,
+      announce: () => this.#announce(),
+    };
+    this.#feeds = new Feeds(context);
+    this.#standIns = new StandIns(context, this.#feeds);
     options.link.listen(this.#onMessage);
   }
 
@@ -411,27 +403,6 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   }
 
   // What this member sends.
-
-  /**
-   * An emission made here on a stand-in: to its owner and every listener,
-   * once in each form they read. A version-1 owner reads the two-frame form
-   * only (and its listeners subscribe to that); otherwise the version-2 form,
-   * and the version-1 one besides while a version-1 peer may listen.
-   */
-  #publish(signal: StandInSignal, args: unknown[]): void {
-    const body = this.#codec.encode(args);
-    if (!signal.v1Owner) this.#outbox.send(fromSender(signal.topic, this.id), body);
-    if (signal.v1Owner || this.#v1Listens(signal.ownerName, signal.signalName))
-      this.#outbox.send(signal.topic, body);
-  }
-
-  #v1Listens(owner: string, signal: string): boolean {
-    for (const peer of this.#peers.all()) {
-      if (peer.version < 2 && (peer.listens === undefined || peer.listens[owner]?.includes(signal)))
-        return true;
-    }
-    return false;
-  }
 
   readonly #beat = (): void => {
     if (this.#state !== "running") return;

@@ -6,13 +6,13 @@
  *
  * @internal
  */
-import type { Logger } from "@sunflare/wire";
 import { emissionTopic } from "@sunflare/wire";
-import type { SignalRegistry } from "../registry.js";
 import { relayHook } from "../hooks.js";
-import type { Outbox } from "./outbox.js";
+import type { MemberContext } from "./context.js";
+import type { Feeds } from "./feeds.js";
 import type { Peer } from "./peers.js";
 import type { OwnerSignals } from "./protocol.js";
+import { fromSender } from "./protocol.js";
 import type { StandInHost } from "./stand-in-signal.js";
 import { StandInSignal } from "./stand-in-signal.js";
 
@@ -22,25 +22,10 @@ interface StandIn {
   readonly object: Readonly<Record<string, StandInSignal>>;
 }
 
-/** What the stand-ins need of their member. @internal */
-export interface StandInsContext {
-  readonly id: string;
-  readonly registry: SignalRegistry;
-  readonly outbox: Outbox;
-  readonly logger: Logger;
-  /** Whether `owner` is registered by this member itself. */
-  isLocal(owner: string): boolean;
-  /** Publishes an emission made here on a stand-in (its owner lives in `peer`). */
-  publish(signal: StandInSignal, args: unknown[]): void;
-  /** What this member listens to changed: its registry is due. */
-  changed(): void;
-  /** The peer of `id`, if known. */
-  peer(id: string): Peer | undefined;
-}
-
 /** @internal */
 export class StandIns implements StandInHost {
-  readonly #context: StandInsContext;
+  readonly #context: MemberContext;
+  readonly #feeds: Feeds;
   readonly #byOwner = new Map<string, StandIn>();
   readonly #objects = new WeakSet<object>();
   /** Stand-in signals somebody here listens to. */
@@ -48,8 +33,9 @@ export class StandIns implements StandInHost {
   readonly #warned = new Set<string>();
   #closed = false;
 
-  constructor(context: StandInsContext) {
+  constructor(context: MemberContext, feeds: Feeds) {
     this.#context = context;
+    this.#feeds = feeds;
   }
 
   /** Whether `object` is one of the stand-ins (the registry's events name it). */
@@ -90,7 +76,7 @@ export class StandIns implements StandInHost {
         );
         continue;
       }
-      if (standIn === undefined && this.#context.isLocal(owner)) {
+      if (standIn === undefined && this.#feeds.has(owner)) {
         this.#warnOnce(
           `${peer.id}/${owner}`,
           `Class ${owner} is registered here already; member ${peer.id}'s is ignored.`,
@@ -141,7 +127,7 @@ export class StandIns implements StandInHost {
     if (listening) {
       if (this.#listening.has(signal)) return;
       this.#listening.add(signal);
-      const peer = this.#context.peer(this.#byOwner.get(signal.ownerName)!.member);
+      const peer = this.#context.peers.get(this.#byOwner.get(signal.ownerName)!.member);
       signal.setFed(peer !== undefined && isFed(peer, signal, id));
       outbox.subscribeLater(signal.prefix, () => signal.setSubscribed(true));
     } else {
@@ -149,7 +135,7 @@ export class StandIns implements StandInHost {
       signal.setSubscribed(false);
       outbox.unsubscribe(signal.prefix);
     }
-    this.#context.changed();
+    this.#context.announce();
   }
 
   #add(peer: Peer, owner: string, names: readonly string[]): void {
@@ -160,7 +146,7 @@ export class StandIns implements StandInHost {
     for (const name of names) {
       const topic = emissionTopic(owner, name);
       const signal = new StandInSignal(owner, name, topic, peer.version < 2, this);
-      signal[relayHook]((args) => this.#context.publish(signal, args));
+      signal[relayHook]((args) => this.#publish(signal, args));
       object[name] = signal;
     }
     const standIn: StandIn = { owner, member: peer.id, object };
@@ -187,7 +173,25 @@ export class StandIns implements StandInHost {
       signal[relayHook](undefined);
       if (this.#listening.delete(signal)) this.#context.outbox.unsubscribe(signal.prefix);
     }
-    this.#context.changed();
+    this.#context.announce();
+  }
+
+  /**
+   * An emission made here on a stand-in: to its owner and every listener,
+   * once in each form they read. A version-1 owner reads the two-frame form
+   * only (and its listeners subscribe to that); otherwise the version-2 form,
+   * and the version-1 one besides while a version-1 peer may listen.
+   */
+  #publish(signal: StandInSignal, args: unknown[]): void {
+    const { codec, link, outbox, peers, id } = this.#context;
+    const body = codec.encode(args);
+    if (!signal.v1Owner) link.send(fromSender(signal.topic, id), body).catch(outbox.report);
+    const v1Listens = [...peers.all()].some(
+      (peer) =>
+        peer.version < 2 &&
+        (peer.listens === undefined || peer.listens[signal.ownerName]?.includes(signal.signalName)),
+    );
+    if (signal.v1Owner || v1Listens) link.send(signal.topic, body).catch(outbox.report);
   }
 
   #warnOnce(key: string, message: string): void {
