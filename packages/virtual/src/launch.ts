@@ -1,17 +1,12 @@
 import { EventEmitter } from "eventemitter3";
 import type { Logger } from "@sunflare/signal";
 import { defaultLogger } from "@sunflare/signal";
-import type { BusAddress, VirtualBus, WiringEntry } from "./bus.js";
-import {
-  connectAll,
-  LocalPlugin,
-  registerAll,
-  settled,
-  stopAll,
-  type Participant,
-} from "./phases.js";
-import { PlacedMember, describe, type Ended } from "./placed-member.js";
-import { isPlacement, type Placement } from "./placement.js";
+import { isInprocAddress } from "@sunflare/wire";
+import type { VirtualBus, WiringEntry } from "./bus.js";
+import { connectAll, LocalPlugin, registerAll, settled, stopAll } from "./phases.js";
+import type { Participant } from "./phases.js";
+import { PlacedMember, describe, type Ended, type PlacedMemberSettings } from "./placed-member.js";
+import { isPlacement } from "./placement.js";
 
 /** How a placed member's thread or process ended, as {@link Session} reports it. */
 export interface MemberExit extends Ended {
@@ -107,19 +102,16 @@ export async function launch(
   options: LaunchOptions = {},
 ): Promise<Session> {
   const session = new PluginSession(bus, [...plugins], options);
-  try {
-    await session.start();
-  } catch (error) {
+  await session.start().catch(async (error: unknown) => {
     await session.shutdown().catch(() => undefined);
     throw error;
-  }
+  });
   return session;
 }
 
 /** @internal */
 class PluginSession extends EventEmitter<SessionEvents> implements Session {
-  readonly #logger: Logger;
-  readonly #timeoutMs: number;
+  readonly #settings: PlacedMemberSettings;
   /** One per entry of {@link plugins}, in launch order: every phase goes through these. */
   readonly #participants: readonly Participant[];
   readonly #members: PlacedMember[] = [];
@@ -133,15 +125,13 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
     options: LaunchOptions,
   ) {
     super();
-    this.#logger = options.logger ?? defaultLogger;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    const settings = {
-      timeoutMs: this.#timeoutMs,
+    const settings = (this.#settings = {
+      timeoutMs: options.timeoutMs ?? 30_000,
       exitTimeoutMs: options.exitTimeoutMs ?? 5_000,
-      logger: this.#logger,
-    };
+      logger: options.logger ?? defaultLogger,
+    });
     this.#participants = plugins.map((plugin) => {
-      if (!isPlacement(plugin)) return new LocalPlugin(bus, plugin, this.#timeoutMs);
+      if (!isPlacement(plugin)) return new LocalPlugin(bus, plugin, settings.timeoutMs);
       const member = new PlacedMember(plugin, settings);
       this.#members.push(member);
       void member.ended.then((ended) => this.#onEnded(member, ended));
@@ -164,8 +154,7 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   }
 
   shutdown(): Promise<void> {
-    this.#shutdown ??= this.#close();
-    return this.#shutdown;
+    return (this.#shutdown ??= this.#close());
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -181,12 +170,19 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
         "launch: a placement is listed twice; make one inWorker/inProcess per member.",
       );
     }
-    const addresses = await addressesFor(this.bus, placements);
+    await this.bus.ready();
+    const worker = this.bus.address;
+    // A child process needs ipc or tcp, so an inproc host adds ipc.
+    const child =
+      isInprocAddress(worker.publishAddress) && placements.some((p) => p.kind === "process")
+        ? { ...worker, ...(await this.bus.forwarder.addTransport("ipc")) }
+        : worker;
     const { heartbeatMs, missedHeartbeats } = this.bus.membership;
     const starts = await Promise.allSettled(
-      this.#members.map((member) =>
-        member.start({ address: addresses[member.placement.kind], heartbeatMs, missedHeartbeats }),
-      ),
+      this.#members.map((member) => {
+        const address = member.placement.kind === "worker" ? worker : child;
+        return member.start({ address, heartbeatMs, missedHeartbeats });
+      }),
     );
     const failed = starts.find((start) => start.status === "rejected");
     if (failed !== undefined) throw failed.reason;
@@ -198,7 +194,7 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
     const list = pending
       .map((entry) => `${entry.owner}.${entry.signal} → ${entry.member}: ${entry.slot}`)
       .join("; ");
-    this.#logger.warn(
+    this.#settings.logger.warn(
       `${pending.length} connection(s) still pending after the connection phase (is a name misspelt, or its owner not launched?): ${list}.`,
     );
   }
@@ -206,7 +202,7 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
   #onEnded(member: PlacedMember, ended: Ended): void {
     const expected = this.#shutdown !== undefined;
     if (!expected && this.#launched) {
-      this.#logger.error(
+      this.#settings.logger.error(
         `${member.label} ended (${describe(ended)}); its plugins are gone, the rest keeps running.`,
       );
       if (member.id !== undefined) this.bus.membership.forget(member.id);
@@ -217,7 +213,8 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
 
   /** The host's wiring, then each placed member's (`settle`: once its connections are live). */
   async #gather(step: "settle" | "wiring"): Promise<SessionWiringEntry[]> {
-    const host = step === "settle" ? await settled(this.bus, this.#timeoutMs) : this.bus.wiring();
+    const host =
+      step === "settle" ? await settled(this.bus, this.#settings.timeoutMs) : this.bus.wiring();
     const entries = host.map((entry) => ({ ...entry, member: "host" }));
     for (const member of this.#members) {
       for (const entry of await member[step]())
@@ -228,13 +225,9 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
 
   async #close(): Promise<void> {
     const failures = await stopAll(this.#participants, ({ label }, error) =>
-      this.#logger.error(`${label} failed to shut down.`, error),
+      this.#settings.logger.error(`${label} failed to shut down.`, error),
     );
-    try {
-      await this.bus.shutdown();
-    } catch (error) {
-      failures.push(error);
-    }
+    await this.bus.shutdown().catch((error: unknown) => failures.push(error));
     if (failures.length > 0) {
       throw new AggregateError(
         failures,
@@ -242,21 +235,4 @@ class PluginSession extends EventEmitter<SessionEvents> implements Session {
       );
     }
   }
-}
-
-/** Where workers and child processes join: a child needs ipc or tcp, so an inproc host adds ipc. */
-async function addressesFor(
-  bus: VirtualBus,
-  placements: readonly Placement[],
-): Promise<Record<Placement["kind"], BusAddress>> {
-  await bus.ready();
-  const worker = bus.address;
-  if (
-    !worker.publishAddress.startsWith("inproc:") ||
-    placements.every((p) => p.kind === "worker")
-  ) {
-    return { worker, process: worker };
-  }
-  const ipc = await bus.forwarder.addTransport("ipc");
-  return { worker, process: { ...worker, ...ipc } };
 }

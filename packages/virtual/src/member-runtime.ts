@@ -38,10 +38,8 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   let bus: VirtualBus | undefined;
   let plugins: LocalPlugin[] = [];
   try {
-    bus = await VirtualBus.join(start.address, {
-      heartbeatMs: start.heartbeatMs,
-      missedHeartbeats: start.missedHeartbeats,
-    });
+    const { heartbeatMs, missedHeartbeats } = start;
+    bus = await VirtualBus.join(start.address, { heartbeatMs, missedHeartbeats });
     plugins = await build(bus, start);
   } catch (error) {
     fail(0, error);
@@ -51,8 +49,8 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   }
   const joined = bus;
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
       const failures = await withDeadline(
         stopAll(plugins, ({ label }, error) =>
           defaultLogger.error(`${start.name}: ${label} failed to shut down.`, error),
@@ -73,15 +71,12 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
           `${failures.length} plugins of ${start.name} failed to shut down.`,
         );
       }
-    })();
-    return stopping;
-  };
+    })());
   // The host is gone: nobody will ask us to stop, so stop now.
-  const orphaned = (): void => {
+  const orphaned = (): void =>
     void stop()
       .catch(() => undefined)
       .finally(leave);
-  };
   joined.membership.on("closed", (reason) => {
     if (reason !== undefined) orphaned();
   });
@@ -119,8 +114,7 @@ const LEAVE_GRACE_MS = 1000;
 
 /** Builds the plugins with the module's default export, each run as on the host. */
 async function build(bus: VirtualBus, start: StartRequest): Promise<LocalPlugin[]> {
-  const module = (await import(start.module)) as { default?: unknown };
-  const factory = module.default;
+  const { default: factory } = (await import(start.module)) as { default?: unknown };
   if (typeof factory !== "function") {
     throw new TypeError(
       `${start.module} must export a default function (bus, data) => plugins; it exports ${typeof factory}.`,

@@ -90,12 +90,10 @@ export async function stopAll(
 ): Promise<unknown[]> {
   const failures: unknown[] = [];
   for (const participant of [...participants].reverse()) {
-    try {
-      await participant.stop();
-    } catch (error) {
+    await participant.stop().catch((error: unknown) => {
       report(participant, error);
       failures.push(error);
-    }
+    });
   }
   return failures;
 }
@@ -110,39 +108,35 @@ export async function settled(bus: VirtualBus, timeoutMs: number): Promise<Wirin
  * Resolves once `registry` knows every name in `owners` (registrations
  * elsewhere arrive as messages); rejects after `timeoutMs` naming the missing.
  */
-function whenRegistered(
+async function whenRegistered(
   registry: SignalRegistry,
   owners: readonly string[],
   timeoutMs: number,
 ): Promise<void> {
   const missing = () => owners.filter((owner) => !registry.has(owner));
-  if (missing().length === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (missing().length > 0) return;
-      stop();
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      stop();
-      reject(
-        new TimeoutError(
-          `Registrations of ${missing().join(", ")} did not arrive in ${timeoutMs} ms.`,
-        ),
-      );
-    }, timeoutMs);
-    const stop = (): void => {
-      clearTimeout(timer);
-      registry.off("registered", check);
+  if (missing().length === 0) return;
+  let check = (): void => undefined;
+  const arrived = new Promise<void>((resolve) => {
+    check = () => {
+      if (missing().length === 0) resolve();
     };
     registry.on("registered", check);
   });
+  try {
+    await withDeadline(arrived, timeoutMs, () => {
+      throw new TimeoutError(
+        `Registrations of ${missing().join(", ")} did not arrive in ${timeoutMs} ms.`,
+      );
+    });
+  } finally {
+    registry.off("registered", check);
+  }
 }
 
-/** `work`'s result, or `late()`'s once `ms` passed first. */
+/** `work`'s result, or `late()`'s (what it throws) once `ms` passed first. */
 export async function withDeadline<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)));
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))).then(late);
   try {
     return await Promise.race([work, deadline]);
   } finally {

@@ -2,10 +2,11 @@
 // starts its worker thread or child process, asks it for each step of the
 // launch (one request at a time, with a deadline), and ends it.
 import { SunflareError, TimeoutError } from "@sunflare/wire";
-import { fork, type ChildProcess } from "node:child_process";
+import { ChildProcess, fork } from "node:child_process";
+import type { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
-import type { Logger } from "@sunflare/signal";
 import type { WiringEntry } from "./bus.js";
+import type { LaunchOptions } from "./launch.js";
 import type { ControlReply, ControlRequest, ControlResults, StartRequest } from "./control.js";
 import { MemberError } from "./control.js";
 import { withDeadline, type Participant } from "./phases.js";
@@ -24,40 +25,30 @@ export interface Ended {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** What {@link PlacedMember} needs from the launch. */
-export interface PlacedMemberSettings {
-  /** Deadline of each request, in milliseconds. */
-  readonly timeoutMs: number;
-  /** Milliseconds the member's plugins have to shut down. */
-  readonly exitTimeoutMs: number;
-  /** Hears of a member that had to be ended. */
-  readonly logger: Logger;
-}
+/** What {@link PlacedMember} needs from the launch: its options, defaults applied. */
+export type PlacedMemberSettings = Readonly<Required<LaunchOptions>>;
 
 /** Where and how a member joins the bus, known once the host's bus is ready. */
 export type JoinSettings = Pick<StartRequest, "address" | "heartbeatMs" | "missedHeartbeats">;
 
 /** A placed member's thread or process, seen from the host: a {@link Participant} of the launch. */
 export class PlacedMember implements Participant {
+  #onEnded!: (ended: Ended) => void;
   /** Resolves when the thread or process has ended, however. */
-  readonly ended: Promise<Ended>;
+  readonly ended = new Promise<Ended>((resolve) => (this.#onEnded = resolve));
   /** The member's id on the bus, once started. */
   id: string | undefined;
   #child: Worker | ChildProcess | undefined;
   /** Requests go one after the other; each waits for the reply with its id. */
   #queue: Promise<unknown> = Promise.resolve();
   #lastId = 0;
-  #awaiting:
-    { id: number; reply(reply: ControlReply): void; ended(ended: Ended): void } | undefined;
+  #awaiting: { id: number; reply(reply: ControlReply): void } | undefined;
   #endedWith: Ended | undefined;
-  #onEnded!: (ended: Ended) => void;
 
   constructor(
     readonly placement: Placement,
     private readonly settings: PlacedMemberSettings,
-  ) {
-    this.ended = new Promise((resolve) => (this.#onEnded = resolve));
-  }
+  ) {}
 
   /** The placement's label, `inWorker(file:///…/viewer.js)`. */
   get label(): string {
@@ -69,13 +60,11 @@ export class PlacedMember implements Participant {
    * its plugins, and rejects with an error naming the module if it did not.
    */
   async start(join: JoinSettings): Promise<void> {
-    try {
-      this.id = await this.#start(join);
-    } catch (error) {
+    this.id = await this.#start(join).catch((error: unknown) => {
       throw new Error(`${this.label} failed to start: ${(error as Error).message}`, {
         cause: error,
       });
-    }
+    });
   }
 
   /** Runs the member's registration phases; resolves with the owners it registered. */
@@ -115,7 +104,10 @@ export class PlacedMember implements Participant {
       () => "late" as const,
     );
     if (outcome === "late") {
-      this.#kill();
+      // A worker thread still blocked in a ZeroMQ receive may take the whole process with it (a
+      // zeromq.js defect): the member's own deadline, which ran out first, exists so that this is rare.
+      if (this.#child instanceof Worker) void this.#child.terminate();
+      else this.#child.kill("SIGKILL");
       await this.ended;
       this.settings.logger.warn(`${this.label} did not exit after shutting down; it was ended.`);
       return;
@@ -124,15 +116,13 @@ export class PlacedMember implements Participant {
     if (failure instanceof MemberError) throw failure;
   }
 
-  /** Joined, and not ended since. */
   get #isUp(): boolean {
     return this.id !== undefined && this.#endedWith === undefined;
   }
 
-  /** Starts the thread or process; resolves with the member's id once it joined and built its plugins. */
-  #start(join: JoinSettings): Promise<string> {
+  async #start(join: JoinSettings): Promise<string> {
     const { placement, settings } = this;
-    const execArgv = placement.execArgv ?? process.execArgv;
+    const execArgv = [...(placement.execArgv ?? process.execArgv)];
     const start: StartRequest = {
       type: "start",
       module: placement.module,
@@ -143,25 +133,27 @@ export class PlacedMember implements Participant {
       exitTimeoutMs: settings.exitTimeoutMs,
       tsx: tsxFor(placement.module, placement.kind, execArgv),
     };
-    if (placement.kind === "worker") {
-      const worker = new Worker(ENTRY, { workerData: start, execArgv: [...execArgv] });
-      worker.on("message", (reply: ControlReply) => this.#onReply(reply));
-      // An uncaught error ends the worker: its exit follows and is what counts.
-      worker.on("error", () => undefined);
-      worker.once("exit", (code) => this.#end({ code, signal: null }));
-      this.#child = worker;
-    } else {
-      const child = fork(ENTRY, [], {
-        execArgv: [...execArgv],
-        serialization: "advanced",
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      child.on("message", (reply: ControlReply) => this.#onReply(reply));
-      child.on("error", () => undefined);
-      child.once("exit", (code, signal) => this.#end({ code, signal }));
-      child.send(start);
-      this.#child = child;
-    }
+    this.#child =
+      placement.kind === "worker"
+        ? new Worker(ENTRY, { workerData: start, execArgv })
+        : fork(ENTRY, [], {
+            execArgv,
+            serialization: "advanced",
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+          });
+    const child: EventEmitter = this.#child;
+    child.on("message", (reply: ControlReply) => {
+      // A reply to a request given up on (its deadline passed) is not the next one's.
+      if (reply.id === this.#awaiting?.id) this.#awaiting.reply(reply);
+    });
+    // An uncaught error ends a worker, a failed spawn a child: the exit follows and is what counts.
+    child.on("error", () => undefined);
+    // A worker's exit has no signal.
+    child.once("exit", (code: number | null, signal: NodeJS.Signals | null = null) => {
+      this.#endedWith = { code, signal };
+      this.#onEnded(this.#endedWith);
+    });
+    if (this.#child instanceof ChildProcess) this.#child.send(start);
     // Replies arrive as events: listening after a spawn that may throw loses none.
     return this.#expectReply<string>(0, "start");
   }
@@ -174,75 +166,29 @@ export class PlacedMember implements Participant {
     const step = this.#queue.then(() => {
       const id = ++this.#lastId;
       const reply = this.#expectReply<ControlResults[T]>(id, type);
-      this.#send({ ...request, type, id } as ControlRequest);
+      const message = { ...request, type, id } as ControlRequest;
+      if (this.#endedWith !== undefined) return reply;
+      if (this.#child instanceof Worker) this.#child.postMessage(message);
+      else if (this.#child?.connected) this.#child.send(message);
       return reply;
     });
     this.#queue = step.catch(() => undefined);
     return step;
   }
 
-  /**
-   * Ends the thread or process at once. A worker thread still blocked in a
-   * ZeroMQ receive may take the whole process with it (a zeromq.js defect):
-   * the member's own deadline in {@link stop} exists so that this is rare.
-   */
-  #kill(): void {
-    if (this.#endedWith !== undefined) return;
-    if (this.#child instanceof Worker) void this.#child.terminate();
-    else this.#child?.kill("SIGKILL");
-  }
-
-  #send(request: ControlRequest): void {
-    if (this.#endedWith !== undefined) return;
-    if (this.#child instanceof Worker) this.#child.postMessage(request);
-    else if (this.#child?.connected) this.#child.send(request);
-  }
-
   #expectReply<T>(id: number, type: string): Promise<T> {
-    const { placement, settings } = this;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#awaiting = undefined;
-        reject(
-          new TimeoutError(
-            `${placement.label} did not answer "${type}" within ${settings.timeoutMs} ms.`,
-          ),
-        );
-      }, settings.timeoutMs);
-      const settle = (outcome: () => void): void => {
-        clearTimeout(timer);
-        this.#awaiting = undefined;
-        outcome();
-      };
-      this.#awaiting = {
-        id,
-        reply: (reply) =>
-          settle(() =>
-            reply.ok ? resolve(reply.value as T) : reject(new MemberError(reply.error)),
-          ),
-        ended: (ended) =>
-          settle(() =>
-            reject(
-              new SunflareError(
-                "gone",
-                `${placement.label} ended (${describe(ended)}) during "${type}".`,
-              ),
-            ),
-          ),
-      };
-      if (this.#endedWith !== undefined) this.#awaiting.ended(this.#endedWith);
+    const { label, settings } = this;
+    const answered = new Promise<T>((resolve, reject) => {
+      const reply = (answer: ControlReply): void =>
+        answer.ok ? resolve(answer.value as T) : reject(new MemberError(answer.error));
+      this.#awaiting = { id, reply };
     });
-  }
-
-  /** A reply to a request given up on (its deadline passed) is not the next one's. */
-  #onReply(reply: ControlReply): void {
-    if (reply.id === this.#awaiting?.id) this.#awaiting.reply(reply);
-  }
-
-  #end(ended: Ended): void {
-    this.#endedWith = ended;
-    this.#awaiting?.ended(ended);
-    this.#onEnded(ended);
+    const gone = this.ended.then((ended) => {
+      throw new SunflareError("gone", `${label} ended (${describe(ended)}) during "${type}".`);
+    });
+    return withDeadline(Promise.race([answered, gone]), settings.timeoutMs, () => {
+      throw new TimeoutError(`${label} did not answer "${type}" within ${settings.timeoutMs} ms.`);
+    }).finally(() => (this.#awaiting = undefined));
   }
 }
 

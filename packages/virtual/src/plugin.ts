@@ -16,12 +16,9 @@ export interface HasShutdown {
   shutdown(): void | Promise<void>;
 }
 
+/** Whether `value` is an object or a function (`Object(value)` boxes anything else) with method `name`. */
 function hasMethod(value: unknown, name: string): boolean {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as Record<string, unknown>)[name] === "function"
-  );
+  return Object(value) === value && typeof (value as Record<string, unknown>)[name] === "function";
 }
 
 /** Whether `value` has a {@link HasRegistration.registrationPhase} method. */

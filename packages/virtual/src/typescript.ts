@@ -26,8 +26,7 @@ export function tsxFor(
   execArgv: readonly string[],
 ): string | undefined {
   const typescript = TYPESCRIPT.test(new URL(module).pathname);
-  const hostTsx = hostRunsTsx(process.execArgv);
-  if (!typescript && !hostTsx) return undefined;
+  if (!typescript && !hostRunsTsx(process.execArgv)) return undefined;
   if (kind === "process" && hostRunsTsx(execArgv)) return undefined;
   const api = findTsx([
     ...tsxPackagesIn(process.execArgv),

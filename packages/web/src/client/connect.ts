@@ -36,24 +36,18 @@ export async function connectWeb(
   url: string | URL,
   options: ConnectWebOptions = {},
 ): Promise<WebBus> {
+  const { logger, heartbeatMs } = options;
   const connection = await WebConnection.open(socketUrl(url));
   const codec = new Codec();
-  const registry = new SignalRegistry(options.logger ? { logger: options.logger } : {});
-  const membership = new BusMember({
-    registry,
-    link: new WebLink(connection),
-    codec,
-    ...(connection.welcome?.host !== undefined && { host: connection.welcome.host }),
-    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
-    ...(options.logger !== undefined && { logger: options.logger }),
-  });
+  const registry = new SignalRegistry({ logger });
+  const link = new WebLink(connection);
+  const host = connection.welcome?.host;
+  const membership = new BusMember({ registry, link, codec, host, heartbeatMs, logger });
   const bus = new WebBus(connection, codec, registry, membership);
-  try {
-    await membership.start();
-  } catch (error) {
+  await membership.start().catch(async (error: unknown) => {
     await bus.close();
     throw error;
-  }
+  });
   return bus;
 }
 

@@ -7,9 +7,9 @@
  * @internal
  */
 import { decodeFrame, encodeFrame, Op, readJson, readU32, u32 } from "../wire/frame.js";
-import type { Welcome } from "../wire/frame.js";
-import { isReserved } from "../wire/topics.js";
-import { rejected, WebClosedError } from "./errors.js";
+import type { Frame, Welcome } from "../wire/frame.js";
+import { isReserved } from "@sunflare/wire";
+import { attempt, WebClosedError } from "./errors.js";
 
 /**
  * A message arrived for the page. The gateway learns that the page took it
@@ -33,32 +33,29 @@ export interface Route {
   onClosed(error: WebClosedError): void;
 }
 
-/** Whether a subscription to `prefix` selects `topic`, as the forwarder matches them. */
-export function matches(prefix: string, topic: string): boolean {
-  // "" (everything) selects data topics only: the bus's own need an explicit prefix.
-  return topic.startsWith(prefix) && (prefix !== "" || !isReserved(topic));
+/** Whether a subscription to one of `prefixes` selects `topic`, as the forwarder matches them. */
+export function selectsAny(prefixes: Iterable<string>, topic: string): boolean {
+  for (const prefix of prefixes) {
+    // "" (everything) selects data topics only: the bus's own need an explicit prefix.
+    if (topic.startsWith(prefix) && (prefix !== "" || !isReserved(topic))) return true;
+  }
+  return false;
 }
 
-interface Subscription {
-  count: number;
-  ready: Promise<void>;
-}
+/** Why a connection closed before the welcome: a browser tells a page no more (code 1006). */
+const REFUSED = "refused or unreachable: check the URL, its token and the page's origin";
 
 /** @internal */
 export class WebConnection {
-  readonly #socket: WebSocket;
   readonly #routes = new Set<Route>();
-  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #subscriptions = new Map<string, { count: number; ready: Promise<void> }>();
   readonly #pendingReady = new Map<number, { done(): void; fail(error: Error): void }>();
   #nextId = 1;
   #error: WebClosedError | undefined;
-  readonly #closedWaiters: ((error: WebClosedError) => void)[] = [];
   /** What the gateway said when it accepted the page. */
   welcome: Welcome | undefined;
 
-  private constructor(socket: WebSocket) {
-    this.#socket = socket;
-  }
+  private constructor(private readonly socket: WebSocket) {}
 
   /** Opens the WebSocket to `url` and resolves once the gateway welcomed the page. */
   static open(url: string): Promise<WebConnection> {
@@ -71,13 +68,8 @@ export class WebConnection {
         if (connection.welcome) resolve(connection);
       };
       socket.onclose = (event: CloseEvent) => {
-        const error = new WebClosedError(
-          event.code,
-          event.reason ||
-            (connection.welcome
-              ? ""
-              : "refused or unreachable: check the URL, its token and the page's origin"),
-        );
+        const reason = event.reason || (connection.welcome ? "" : REFUSED);
+        const error = new WebClosedError(event.code, reason);
         connection.#close(error);
         reject(error);
       };
@@ -91,8 +83,7 @@ export class WebConnection {
 
   /** Calls `listener` once the connection closes (at once if it is closed). */
   onClose(listener: (error: WebClosedError) => void): void {
-    if (this.#error) listener(this.#error);
-    else this.#closedWaiters.push(listener);
+    this.addRoute({ wants: () => false, accept: () => undefined, onClosed: listener });
   }
 
   /** Sends `[topic, body]` to the bus; throws {@link WebClosedError} once closed. */
@@ -111,18 +102,14 @@ export class WebConnection {
       return known.ready;
     }
     const id = this.#nextId++;
-    const ready = new Promise<void>((done, fail) => this.#pendingReady.set(id, { done, fail }));
-    // The same promise serves later askers; a rejection they never await is not unhandled.
-    ready.catch(() => undefined);
-    this.#subscriptions.set(prefix, { count: 1, ready });
-    try {
+    return attempt(() => {
       this.#send(encodeFrame(Op.subscribe, prefix, u32(id)));
-    } catch (error) {
-      this.#pendingReady.delete(id);
-      this.#subscriptions.delete(prefix);
-      return rejected(error);
-    }
-    return ready;
+      const ready = new Promise<void>((done, fail) => this.#pendingReady.set(id, { done, fail }));
+      // The same promise serves later askers; a rejection they never await is not unhandled.
+      ready.catch(() => undefined);
+      this.#subscriptions.set(prefix, { count: 1, ready });
+      return ready;
+    });
   }
 
   /** Releases one {@link subscribe} of `prefix`; the last one removes it at the gateway. */
@@ -146,23 +133,23 @@ export class WebConnection {
 
   /** Closes the WebSocket (normal closure). */
   close(): void {
-    this.#socket.close(1000, "closed by the page");
+    this.socket.close(1000, "closed by the page");
     this.#close(new WebClosedError(1000, "closed by the page"));
   }
 
   #send(frame: Uint8Array): void {
     if (this.#error) throw this.#error;
-    this.#socket.send(frame);
+    this.socket.send(frame);
   }
 
   #receive(data: ArrayBuffer | string): void {
     if (typeof data === "string") return;
-    let frame: ReturnType<typeof decodeFrame>;
+    let frame: Frame;
     try {
       frame = decodeFrame(new Uint8Array(data));
     } catch (error) {
       // The gateway speaks another protocol: nothing after this can be trusted.
-      this.#socket.close(4002, "malformed frame from the gateway");
+      this.socket.close(4002, "malformed frame from the gateway");
       this.#close(new WebClosedError(4002, `malformed frame from the gateway: ${String(error)}`));
       return;
     }
@@ -185,7 +172,7 @@ export class WebConnection {
     let pending = 1;
     const taken = (): void => {
       // Acknowledged once every route took it, so a slow subscriber holds the gateway back (and gets conflated data).
-      if (--pending === 0 && !this.#error) this.#socket.send(encodeFrame(Op.ack, "", u32(size)));
+      if (--pending === 0 && !this.#error) this.socket.send(encodeFrame(Op.ack, "", u32(size)));
     };
     const delivery: Delivery = { topic, topicBytes, body, taken };
     for (const route of this.#routes) {
@@ -208,6 +195,5 @@ export class WebConnection {
     this.#pendingReady.clear();
     for (const route of this.#routes) route.onClosed(error);
     this.#routes.clear();
-    for (const listener of this.#closedWaiters.splice(0)) listener(error);
   }
 }

@@ -21,7 +21,11 @@ export class WebClosedError extends ClosedError {
   }
 }
 
-/** A promise rejected with `error` (made an `Error` if it is not one). @internal */
-export function rejected(error: unknown): Promise<never> {
-  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+/** `run()`'s result as a promise, rejected with what it throws (made an `Error` if it is not one). @internal */
+export function attempt<T>(run: () => T): Promise<Awaited<T>> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }

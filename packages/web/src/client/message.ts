@@ -17,24 +17,15 @@ export interface WebMessage {
 
 /** @internal */
 export class ReceivedWebMessage implements WebMessage {
-  readonly frames: Uint8Array[];
-  #decoded = false;
-  #value: unknown;
+  #decoded: { value: unknown } | undefined;
 
   constructor(
     readonly topic: string,
-    topicBytes: Uint8Array,
-    body: Uint8Array,
+    readonly frames: Uint8Array[],
     private readonly codec: WireCodec,
-  ) {
-    this.frames = [topicBytes, body];
-  }
+  ) {}
 
   get value(): unknown {
-    if (!this.#decoded) {
-      this.#value = this.codec.decode(this.frames[1]!);
-      this.#decoded = true;
-    }
-    return this.#value;
+    return (this.#decoded ??= { value: this.codec.decode(this.frames[1]!) }).value;
   }
 }

@@ -1,9 +1,8 @@
 /** A page's publisher. Browser-safe. */
-import { ClosedError, SunflareError } from "@sunflare/wire";
+import { ClosedError, isReserved, SunflareError } from "@sunflare/wire";
 import type { WireCodec } from "@sunflare/signal";
-import { isReserved } from "../wire/topics.js";
 import type { WebConnection } from "./connection.js";
-import { rejected } from "./errors.js";
+import { attempt } from "./errors.js";
 
 /**
  * Publishes on the bus from a page: `send(topic, value)` encodes `value`
@@ -38,7 +37,7 @@ export class WebPublisher {
    * bus's reserved topics (`"\0…"`), which pages reach only as members.
    */
   send(topic: string, value: unknown): Promise<void> {
-    try {
+    return attempt(() => {
       if (this.#closed) throw new ClosedError("This WebPublisher");
       if (isReserved(topic)) {
         throw new SunflareError(
@@ -47,10 +46,7 @@ export class WebPublisher {
         );
       }
       this.#connection.publish(topic, this.#codec.encode(value));
-      return Promise.resolve();
-    } catch (error) {
-      return rejected(error);
-    }
+    });
   }
 
   /** Stops this publisher (the page's connection stays open). */

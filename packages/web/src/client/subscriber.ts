@@ -6,7 +6,7 @@ import { SunflareError } from "@sunflare/wire";
 import type { WireCodec } from "@sunflare/signal";
 import type { Delivery, Route, WebConnection } from "./connection.js";
 import { pageMayUse } from "../wire/topics.js";
-import { matches } from "./connection.js";
+import { selectsAny } from "./connection.js";
 import { WebClosedError } from "./errors.js";
 import type { WebMessage } from "./message.js";
 import { ReceivedWebMessage } from "./message.js";
@@ -30,15 +30,19 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 export class WebSubscriber implements AsyncIterable<WebMessage> {
   readonly #connection: WebConnection;
   readonly #codec: WireCodec;
-  readonly #prefixes: string[] = [];
+  readonly #prefixes = new Set<string>();
   readonly #subscribing: Promise<void>[] = [];
   readonly #queue: Delivery[] = [];
-  readonly #waiters: { take(delivery: Delivery): void; end(error: WebClosedError): void }[] = [];
+  readonly #waiters: ((result: IteratorResult<WebMessage>) => void)[] = [];
   #error: WebClosedError | undefined;
   /** How the connection hands this subscriber its messages. */
   readonly #route: Route = {
-    wants: (topic) => this.#prefixes.some((prefix) => matches(prefix, topic)),
-    accept: (delivery) => this.#accept(delivery),
+    wants: (topic) => selectsAny(this.#prefixes, topic),
+    accept: (delivery) => {
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter({ done: false, value: this.#hand(delivery) });
+      else this.#queue.push(delivery);
+    },
     onClosed: (error) => this.#onClosed(error),
   };
 
@@ -69,8 +73,8 @@ export class WebSubscriber implements AsyncIterable<WebMessage> {
     if (!pageMayUse(topic)) {
       throw new SunflareError("refused", `Topic ${JSON.stringify(topic)} is reserved for the bus.`);
     }
-    if (this.#prefixes.includes(topic)) return;
-    this.#prefixes.push(topic);
+    if (this.#prefixes.has(topic)) return;
+    this.#prefixes.add(topic);
     const subscribing = this.#connection.subscribe(topic);
     subscribing.catch(() => undefined);
     this.#subscribing.push(subscribing);
@@ -78,10 +82,7 @@ export class WebSubscriber implements AsyncIterable<WebMessage> {
 
   /** Removes a topic prefix. */
   unsubscribe(topic: string): void {
-    const index = this.#prefixes.indexOf(topic);
-    if (index < 0) return;
-    this.#prefixes.splice(index, 1);
-    this.#connection.unsubscribe(topic);
+    if (this.#prefixes.delete(topic)) this.#connection.unsubscribe(topic);
   }
 
   /**
@@ -119,33 +120,23 @@ export class WebSubscriber implements AsyncIterable<WebMessage> {
     for (const delivery of this.#queue.splice(0)) delivery.taken();
   }
 
-  #accept(delivery: Delivery): void {
-    const waiter = this.#waiters.shift();
-    if (waiter) waiter.take(delivery);
-    else this.#queue.push(delivery);
-  }
-
   #onClosed(error: WebClosedError): void {
     if (this.#error) return;
     this.#error = error;
     // Messages that arrived before the connection closed are still handed out.
-    for (const waiter of this.#waiters.splice(0)) waiter.end(error);
+    for (const waiter of this.#waiters.splice(0)) waiter(DONE);
   }
 
   #next(): Promise<IteratorResult<WebMessage>> {
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve({ done: false, value: this.#hand(queued) });
     if (this.#error) return Promise.resolve(DONE);
-    return new Promise((resolve) =>
-      this.#waiters.push({
-        take: (delivery) => resolve({ done: false, value: this.#hand(delivery) }),
-        end: () => resolve(DONE),
-      }),
-    );
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   #hand(delivery: Delivery): WebMessage {
     delivery.taken();
-    return new ReceivedWebMessage(delivery.topic, delivery.topicBytes, delivery.body, this.#codec);
+    const { topic, topicBytes, body } = delivery;
+    return new ReceivedWebMessage(topic, [topicBytes, body], this.#codec);
   }
 }

@@ -16,12 +16,9 @@ export function newToken(): string {
  * so the comparison takes the same time whatever the candidate's length.
  */
 export function tokenCheck(token: string): (candidate: string | null) => boolean {
+  const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
   const expected = digest(token);
   return (candidate) => timingSafeEqual(digest(candidate ?? ""), expected);
-}
-
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
 }
 
 /** Whether `host` is a loopback address or name. */

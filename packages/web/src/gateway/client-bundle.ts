@@ -12,25 +12,18 @@ import type { Plugin } from "esbuild";
 
 /** Where the build puts the bundle: `dist/sunflare-web.js`, beside `dist/index.js`. */
 const builtBundle = new URL("../sunflare-web.js", import.meta.url);
-const clientEntry = new URL("../client/index.ts", import.meta.url);
 
 let cached: Promise<Uint8Array> | undefined;
 
 /** The bundle's bytes, read or built once per process. */
 export function clientBundle(): Promise<Uint8Array> {
-  cached ??= readBuilt();
+  cached ??= readFile(builtBundle).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return buildClient();
+  });
   // A failed build may succeed later (say, after `pnpm build`): do not cache failures.
   cached.catch(() => (cached = undefined));
   return cached;
-}
-
-async function readBuilt(): Promise<Uint8Array> {
-  try {
-    return await readFile(builtBundle);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  return buildClient();
 }
 
 /** Writes the bundle to `dist/sunflare-web.js` (the package's build step). */
@@ -44,15 +37,12 @@ export async function writeClientBundle(): Promise<void> {
  * it works in the repository only.
  */
 async function buildClient(): Promise<Uint8Array> {
-  let esbuild: typeof import("esbuild"); // eslint-disable-line @typescript-eslint/consistent-type-imports -- loaded only when needed
-  try {
-    esbuild = await import("esbuild");
-  } catch {
+  const esbuild = await import("esbuild").catch(() => {
     throw new Error(
       "sunflare-web.js is missing and esbuild is not installed to build it: run `pnpm build` in @sunflare/web.",
     );
-  }
-  const entry = fileURLToPath(clientEntry).replace(
+  });
+  const entry = fileURLToPath(new URL("../client/index.ts", import.meta.url)).replace(
     /[\\/]dist[\\/]client[\\/]index\.ts$/,
     "/src/client/index.ts",
   );
@@ -66,7 +56,6 @@ async function buildClient(): Promise<Uint8Array> {
     conditions: ["@sunflare/source"],
     minify: true,
     keepNames: true,
-    sourcemap: false,
     legalComments: "none",
     write: false,
     plugins: [nodeShims],
@@ -85,11 +74,7 @@ async function buildClient(): Promise<Uint8Array> {
 const nodeShims: Plugin = {
   name: "sunflare-node-shims",
   setup(build) {
-    build.onResolve({ filter: /^node:(crypto|buffer)$/ }, (args) => ({
-      path: args.path,
-      namespace: "sunflare-shim",
-    }));
-    build.onResolve({ filter: /^sunflare-shim:buffer-class$/ }, (args) => ({
+    build.onResolve({ filter: /^(node:(crypto|buffer)|sunflare-shim:buffer-class)$/ }, (args) => ({
       path: args.path,
       namespace: "sunflare-shim",
     }));

@@ -27,7 +27,6 @@ export interface OutboxOptions {
   onOverflow(): void;
 }
 
-/** A message held for the page. */
 interface Held {
   topic: Uint8Array;
   body: Uint8Array;
@@ -35,7 +34,6 @@ interface Held {
 
 /** @internal */
 export class Outbox {
-  readonly #options: OutboxOptions;
   #inFlight = 0;
   /** Data messages held: the newest per topic, in order of first arrival. */
   readonly #data = new Map<string, Held>();
@@ -43,39 +41,25 @@ export class Outbox {
   #reserved: Held[] = [];
   #reservedBytes = 0;
   #overflowed = false;
-  /** Data messages replaced by a newer one before they could be sent. */
-  conflated = 0;
 
-  constructor(options: OutboxOptions) {
-    this.#options = options;
-  }
-
-  /** Bytes sent and not acknowledged yet. */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
+  constructor(private readonly options: OutboxOptions) {}
 
   /** Sends a message now or holds it; `reserved` ones are never dropped. */
   push(topic: string, topicBytes: Uint8Array, body: Uint8Array, reserved: boolean): void {
     if (this.#overflowed) return;
     const held = { topic: topicBytes, body };
-    if (this.#isOpen() && this.#reserved.length === 0 && this.#data.size === 0) {
-      this.#send(held);
-      return;
-    }
-    if (reserved) {
+    if (!reserved) {
+      this.#data.set(topic, held);
+    } else {
       this.#reserved.push(held);
       this.#reservedBytes += body.byteLength;
-      if (this.#reservedBytes > this.#options.maxBacklog) {
+      // An open outbox holds nothing else, and sends this at once, however large.
+      if (!this.#isOpen() && this.#reservedBytes > this.options.maxBacklog) {
         this.#overflowed = true;
         this.#reserved = [];
         this.#data.clear();
-        this.#options.onOverflow();
-        return;
+        return this.options.onOverflow();
       }
-    } else {
-      if (this.#data.has(topic)) this.conflated++;
-      this.#data.set(topic, held);
     }
     this.#flush();
   }
@@ -88,25 +72,21 @@ export class Outbox {
 
   #isOpen(): boolean {
     // One message always goes, however large: the window is not a size limit.
-    return this.#inFlight === 0 || this.#inFlight < this.#options.window;
+    return this.#inFlight === 0 || this.#inFlight < this.options.window;
   }
 
   #flush(): void {
     while (this.#isOpen()) {
-      const next = this.#reserved.shift();
+      let next = this.#reserved.shift();
       if (next) {
         this.#reservedBytes -= next.body.byteLength;
-        this.#send(next);
-        continue;
+      } else {
+        const [first] = this.#data;
+        if (!first) return;
+        this.#data.delete(first[0]);
+        next = first[1];
       }
-      const first = this.#data.entries().next();
-      if (first.done) return;
-      this.#data.delete(first.value[0]);
-      this.#send(first.value[1]);
+      this.#inFlight += this.options.write(next.topic, next.body);
     }
-  }
-
-  #send(held: Held): void {
-    this.#inFlight += this.#options.write(held.topic, held.body);
   }
 }

@@ -10,6 +10,7 @@ import type { Logger } from "@sunflare/wire";
 import {
   DEFAULT_HEARTBEAT_MS,
   HELLO_TOPIC,
+  isReserved,
   parseEmissionTopic,
   REGISTRY_TOPIC,
   SIGNAL_PREFIX,
@@ -20,9 +21,10 @@ import { CloseCode } from "../wire/close-codes.js";
 import type { CloseCodeValue } from "../wire/close-codes.js";
 import { decodeFrame, encodeFrame, Op, readU32, u32 } from "../wire/frame.js";
 import type { Frame } from "../wire/frame.js";
-import { isReserved, pageMayUse } from "../wire/topics.js";
+import { pageMayUse } from "../wire/topics.js";
 import type { GatewayBus } from "./bus.js";
 import { Outbox } from "./outbox.js";
+import type { OutboxOptions } from "./outbox.js";
 
 /** How often the gateway vouches for a silent page: the bus's default heartbeat. */
 const HEARTBEAT_MS = DEFAULT_HEARTBEAT_MS;
@@ -31,9 +33,7 @@ const MAX_PENDING_SENDS = 256;
 const EMPTY = new Uint8Array(0);
 
 /** Tuning of a page's relay. */
-export interface PageOptions {
-  window: number;
-  maxBacklog: number;
+export interface PageOptions extends Pick<OutboxOptions, "window" | "maxBacklog"> {
   logger: Logger;
   /** A name for the page in reports. */
   label: string;
@@ -41,10 +41,6 @@ export interface PageOptions {
 
 /** @internal */
 export class PageRelay {
-  readonly #socket: WebSocket;
-  readonly #bus: GatewayBus;
-  readonly #publisher: Publisher;
-  readonly #options: PageOptions;
   readonly #outbox: Outbox;
   #subscriber: Subscriber | undefined;
   /** The member id of the page's first hello: the only one it may speak as. */
@@ -55,43 +51,31 @@ export class PageRelay {
   #registry: { body: Uint8Array; at: number } | undefined;
   #vouching: ReturnType<typeof setInterval> | undefined;
   #pendingSends = 0;
-  #paused = false;
   #closed = false;
 
-  constructor(socket: WebSocket, bus: GatewayBus, publisher: Publisher, options: PageOptions) {
-    this.#socket = socket;
-    this.#bus = bus;
-    this.#publisher = publisher;
-    this.#options = options;
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly bus: GatewayBus,
+    private readonly publisher: Publisher,
+    private readonly options: PageOptions,
+  ) {
     this.#outbox = new Outbox({
-      window: options.window,
-      maxBacklog: options.maxBacklog,
+      ...options,
       write: (topic, body) => this.#write(encodeFrame(Op.message, topic, body)),
       onOverflow: () =>
         this.close(CloseCode.backlog, "the page did not keep up with the bus's signal messages"),
     });
-    socket.on("message", (data, isBinary) => {
-      if (!isBinary)
-        return this.close(CloseCode.malformed, "text frames are not part of the protocol");
-      this.#receive(data as Buffer);
-    });
+    socket.on("message", (data, isBinary) => this.#receive(data as Buffer, isBinary));
     socket.on("close", () => this.#release());
-    socket.on("error", (error) =>
-      this.#options.logger.debug?.(`${options.label}: ${String(error)}`),
-    );
-  }
-
-  /** Data messages that a newer one replaced before the page could take them. */
-  get conflated(): number {
-    return this.#outbox.conflated;
+    socket.on("error", (error) => options.logger.debug?.(`${options.label}: ${String(error)}`));
   }
 
   /** Closes the page's connection with `code` and `reason`, and releases its sockets on the bus. */
   close(code: CloseCodeValue, reason: string): void {
     if (this.#closed) return;
     if (code !== CloseCode.goingAway)
-      this.#options.logger.warn(`${this.#options.label} closed: ${reason}`);
-    this.#socket.close(code, reason);
+      this.options.logger.warn(`${this.options.label} closed: ${reason}`);
+    this.socket.close(code, reason);
     this.#release();
   }
 
@@ -103,7 +87,7 @@ export class PageRelay {
     if (this.#member !== undefined) {
       // A closed tab says nothing: leave on its behalf, so the bus need not wait for three silent heartbeats.
       const leaving = { member: this.#member, owners: {}, leaving: true };
-      this.#publisher.sendFrames([REGISTRY_TOPIC, encode(leaving)]).catch(() => undefined);
+      this.publisher.sendFrames([REGISTRY_TOPIC, encode(leaving)]).catch(() => undefined);
     }
   }
 
@@ -115,7 +99,16 @@ export class PageRelay {
    * message may go to the bus; closes the page otherwise.
    */
   #checkMember(topic: string, body: Uint8Array): boolean {
-    if (topic.startsWith(SIGNAL_PREFIX)) return this.#checkSender(topic);
+    if (topic.startsWith(SIGNAL_PREFIX)) {
+      // A version-2 emission names its sender: the page may emit as itself only.
+      const sender = parseEmissionTopic(topic)?.sender;
+      if (sender === undefined || sender === this.#speaksAs) return true;
+      this.close(
+        CloseCode.reserved,
+        `a page emits as the member of its hello only (got ${JSON.stringify(topic)})`,
+      );
+      return false;
+    }
     if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC) return true;
     let message: { member?: unknown; leaving?: unknown };
     try {
@@ -135,25 +128,13 @@ export class PageRelay {
     this.#speaksAs = member;
     if (topic === HELLO_TOPIC) {
       this.#member = member;
-      this.#vouching ??= setInterval(this.#vouch, HEARTBEAT_MS);
-      this.#vouching.unref();
+      this.#vouching ??= setInterval(this.#vouch, HEARTBEAT_MS).unref();
     } else if (message.leaving === true) {
       this.#member = this.#registry = undefined;
     } else {
       this.#registry = { body, at: Date.now() };
     }
     return true;
-  }
-
-  /** A version-2 emission names its sender: the page may emit as itself only. */
-  #checkSender(topic: string): boolean {
-    const sender = parseEmissionTopic(topic)?.sender;
-    if (sender === undefined || sender === this.#speaksAs) return true;
-    this.close(
-      CloseCode.reserved,
-      `a page emits as the member of its hello only (got ${JSON.stringify(topic)})`,
-    );
-    return false;
   }
 
   /**
@@ -166,22 +147,19 @@ export class PageRelay {
   readonly #vouch = (): void => {
     const registry = this.#registry;
     if (this.#closed || registry === undefined || Date.now() - registry.at < HEARTBEAT_MS) return;
-    this.#publisher.sendFrames([REGISTRY_TOPIC, registry.body]).catch(() => undefined);
+    this.publisher.sendFrames([REGISTRY_TOPIC, registry.body]).catch(() => undefined);
   };
 
   #write(frame: Uint8Array): number {
-    this.#socket.send(frame);
+    this.socket.send(frame);
     return frame.byteLength;
   }
 
-  #receive(data: Buffer): void {
-    let frame: Frame;
+  #receive(data: Buffer, isBinary: boolean): void {
+    if (!isBinary)
+      return this.close(CloseCode.malformed, "text frames are not part of the protocol");
     try {
-      frame = decodeFrame(data);
-    } catch (error) {
-      return this.close(CloseCode.malformed, `malformed frame: ${(error as Error).message}`);
-    }
-    try {
+      const frame = decodeFrame(data);
       switch (frame.op) {
         case Op.publish:
           return this.#publish(frame);
@@ -209,18 +187,15 @@ export class PageRelay {
   #publish(frame: Frame): void {
     if (!this.#allowed(frame.topic) || !this.#checkMember(frame.topic, frame.payload)) return;
     // The topic and body are views of the received frame: nothing is copied or re-encoded.
-    const sending = this.#publisher.sendFrames([frame.topicBytes, frame.payload]);
-    if (++this.#pendingSends >= MAX_PENDING_SENDS && !this.#paused) {
+    const sending = this.publisher.sendFrames([frame.topicBytes, frame.payload]);
+    if (++this.#pendingSends >= MAX_PENDING_SENDS && !this.socket.isPaused) {
       // The bus takes the page's messages slower than it sends them: stop reading until it catches up.
-      this.#paused = true;
-      this.#socket.pause();
+      this.socket.pause();
     }
     sending.then(
       () => {
-        if (--this.#pendingSends < MAX_PENDING_SENDS / 2 && this.#paused) {
-          this.#paused = false;
-          this.#socket.resume();
-        }
+        if (--this.#pendingSends < MAX_PENDING_SENDS / 2 && this.socket.isPaused)
+          this.socket.resume();
       },
       (error: unknown) => this.close(CloseCode.busError, `publishing failed: ${String(error)}`),
     );
@@ -230,7 +205,7 @@ export class PageRelay {
     if (!this.#allowed(topic)) return;
     if (this.#subscriber) this.#subscriber.subscribe(topic);
     else {
-      this.#subscriber = this.#bus.connectSubscriber(topic, {
+      this.#subscriber = this.bus.connectSubscriber(topic, {
         // Taking a message is cheap (the outbox conflates), so the page never makes the bus drop one.
         noDrop: true,
         consume: this.#consume,
@@ -240,16 +215,13 @@ export class PageRelay {
       () => {
         if (!this.#closed) this.#write(encodeFrame(Op.ready, "", u32(id)));
       },
-      (error: unknown) => {
-        if (!this.#closed) this.close(CloseCode.busError, `subscribing failed: ${String(error)}`);
-      },
+      (error: unknown) => this.close(CloseCode.busError, `subscribing failed: ${String(error)}`),
     );
   }
 
   readonly #consume = (message: Message): void => {
-    if (this.#closed) return;
-    const [topic = EMPTY, body = EMPTY] = message.frames;
-    const name = message.topic;
-    this.#outbox.push(name, topic, body, isReserved(name));
+    const [topicBytes = EMPTY, body = EMPTY] = message.frames;
+    if (!this.#closed)
+      this.#outbox.push(message.topic, topicBytes, body, isReserved(message.topic));
   };
 }

@@ -3,8 +3,10 @@
  * HTTP server answers the client bundle and static files, and upgrades
  * `/sunflare` to a WebSocket per page after checking its token and Origin.
  */
+import { once } from "node:events";
 import { createServer } from "node:http";
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Duplex } from "node:stream";
@@ -14,7 +16,7 @@ import { defaultLogger } from "@sunflare/wire";
 import { WebSocketServer } from "ws";
 import type { WebSocket } from "ws";
 import { CloseCode } from "../wire/close-codes.js";
-import { encodeFrame, jsonPayload, Op } from "../wire/frame.js";
+import { encodeFrame, Op } from "../wire/frame.js";
 import type { Welcome } from "../wire/frame.js";
 import { isLoopback, newToken, ownOrigins, tokenCheck, urlHost } from "./auth.js";
 import type { GatewayBus } from "./bus.js";
@@ -80,11 +82,15 @@ export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promi
   const logger = options.logger ?? defaultLogger;
   // Opens a host bus to members (pages among them).
   await bus.ready?.();
-  const busHost = bus.address?.host;
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? newToken();
   const root = options.root === undefined ? undefined : resolve(options.root);
   const maxMessageSize = options.maxMessageSize ?? 64 * 1024 * 1024;
+  // JSON leaves out a host that is undefined: pages of a bus without one wait for none.
+  const welcome: Welcome = { protocol: 1, maxMessageSize, host: bus.address?.host };
+  const welcomeFrame = encodeFrame(Op.welcome, "", Buffer.from(JSON.stringify(welcome)));
+  const window = options.window ?? 1024 * 1024;
+  const maxBacklog = options.maxBacklog ?? 16 * 1024 * 1024;
   const server = createServer((request, response) => {
     serveStatic(request, response, root).catch((error: unknown) => {
       logger.error(`@sunflare/web: ${request.url}: ${String(error)}`);
@@ -92,9 +98,9 @@ export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promi
       response.end();
     });
   });
-  await listen(server, options.port ?? 0, host);
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  server.listen(options.port ?? 0, host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
   if (!isLoopback(host)) {
     logger.warn(
       `@sunflare/web: serving on ${host}, not loopback: anyone who can reach port ${port} and has the token can join the bus.`,
@@ -137,17 +143,11 @@ export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promi
     }
     sockets.handleUpgrade(request, socket, head, (webSocket: WebSocket) => {
       publisher ??= bus.connectPublisher();
-      const page = new PageRelay(webSocket, bus, publisher, {
-        window: options.window ?? 1024 * 1024,
-        maxBacklog: options.maxBacklog ?? 16 * 1024 * 1024,
-        logger,
-        label: `page ${nextPage++} (${request.socket.remoteAddress})`,
-      });
+      const label = `page ${nextPage++} (${request.socket.remoteAddress})`;
+      const page = new PageRelay(webSocket, bus, publisher, { window, maxBacklog, logger, label });
       pages.add(page);
       webSocket.on("close", () => pages.delete(page));
-      const welcome: Welcome = { protocol: 1, maxMessageSize };
-      if (busHost !== undefined) welcome.host = busHost;
-      webSocket.send(encodeFrame(Op.welcome, "", jsonPayload(welcome)));
+      webSocket.send(welcomeFrame);
     });
   });
 
@@ -158,43 +158,23 @@ export async function serveWeb(bus: GatewayBus, options: WebOptions = {}): Promi
       return pages.size;
     },
     close() {
-      closing ??= (async () => {
+      return (closing ??= (async () => {
         for (const page of pages) page.close(CloseCode.goingAway, "the gateway is closing");
         pages.clear();
         await closeSockets(sockets);
         publisher?.close();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
-      })();
-      return closing;
+      })());
     },
   };
 }
 
 /** Waits for every page to answer the closing handshake, and ends those that do not within a second. */
 async function closeSockets(sockets: WebSocketServer): Promise<void> {
-  const open = [...sockets.clients];
-  const timer = setTimeout(() => open.forEach((socket) => socket.terminate()), 1000);
-  timer.unref();
-  await Promise.all(
-    open.map(
-      (socket) =>
-        new Promise<void>((done) => {
-          if (socket.readyState === socket.CLOSED) done();
-          else socket.once("close", () => done());
-        }),
-    ),
-  );
+  const open = [...sockets.clients].filter((socket) => socket.readyState !== socket.CLOSED);
+  const timer = setTimeout(() => open.forEach((socket) => socket.terminate()), 1000).unref();
+  await Promise.all(open.map((socket) => new Promise((done) => socket.once("close", done))));
   clearTimeout(timer);
   await new Promise<void>((done) => sockets.close(() => done()));
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((done, fail) => {
-    server.once("error", fail);
-    server.listen(port, host, () => {
-      server.off("error", fail);
-      done();
-    });
-  });
 }

@@ -44,15 +44,10 @@ export async function serveStatic(
   } catch {
     return end(response, 400, "Bad Request");
   }
-  if (path === BUNDLE_PATH) {
-    const body = await clientBundle();
-    return send(response, request, 200, types[".js"]!, body);
-  }
+  if (path === BUNDLE_PATH) return send(response, request, types[".js"]!, await clientBundle());
   if (root === undefined) {
-    if (path === "/" || path === "/index.html") {
-      return send(response, request, 200, types[".html"]!, defaultPage);
-    }
-    return end(response, 404, "Not Found");
+    if (path !== "/" && path !== "/index.html") return end(response, 404, "Not Found");
+    return send(response, request, types[".html"]!, Buffer.from(defaultPage));
   }
   let file = resolve(join(root, path));
   // A path with "..", or a symlink-free escape attempt, stays inside root or is refused.
@@ -63,31 +58,30 @@ export async function serveStatic(
     info = await stat(file).catch(() => undefined);
   }
   if (!info?.isFile()) return end(response, 404, "Not Found");
-  response.writeHead(200, {
-    "Content-Type": types[extname(file).toLowerCase()] ?? "application/octet-stream",
-    "Content-Length": info.size,
-    "Cache-Control": "no-cache",
-  });
+  const type = types[extname(file).toLowerCase()] ?? "application/octet-stream";
+  writeOkHead(response, type, info.size);
   if (request.method === "HEAD") return void response.end();
   createReadStream(file)
     .on("error", () => response.destroy())
     .pipe(response);
 }
 
+function writeOkHead(response: ServerResponse, type: string, length: number): void {
+  response.writeHead(200, {
+    "Content-Type": type,
+    "Content-Length": length,
+    "Cache-Control": "no-cache",
+  });
+}
+
 function send(
   response: ServerResponse,
   request: IncomingMessage,
-  status: number,
   type: string,
-  body: Uint8Array | string,
+  body: Uint8Array,
 ): void {
-  const bytes = typeof body === "string" ? Buffer.from(body) : body;
-  response.writeHead(status, {
-    "Content-Type": type,
-    "Content-Length": bytes.byteLength,
-    "Cache-Control": "no-cache",
-  });
-  response.end(request.method === "HEAD" ? undefined : bytes);
+  writeOkHead(response, type, body.byteLength);
+  response.end(request.method === "HEAD" ? undefined : body);
 }
 
 function end(

@@ -26,9 +26,6 @@ export const Op = {
   welcome: 18,
 } as const;
 
-/** One of {@link Op}'s values. */
-export type OpCode = (typeof Op)[keyof typeof Op];
-
 /** What the gateway tells a page when it accepts it. */
 export interface Welcome {
   /** Version of this framing. */
@@ -55,22 +52,19 @@ const MAX_TOPIC_BYTES = 0xffff;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** UTF-8 bytes of a topic; throws when it does not fit a frame. */
-export function topicBytes(topic: string): Uint8Array {
-  const bytes = encoder.encode(topic);
-  if (bytes.byteLength > MAX_TOPIC_BYTES) {
-    throw new RangeError(`A topic may take at most ${MAX_TOPIC_BYTES} bytes of UTF-8.`);
-  }
-  return bytes;
-}
-
-/** One frame, in one new buffer: `topic` is a string or its UTF-8 bytes. */
+/**
+ * One frame, in one new buffer: `topic` is a string or its UTF-8 bytes.
+ * Throws for a string topic that does not fit a frame.
+ */
 export function encodeFrame(
-  op: OpCode,
+  op: (typeof Op)[keyof typeof Op],
   topic: string | Uint8Array,
   payload?: Uint8Array,
 ): Uint8Array {
-  const name = typeof topic === "string" ? topicBytes(topic) : topic;
+  const name = typeof topic === "string" ? encoder.encode(topic) : topic;
+  if (typeof topic === "string" && name.byteLength > MAX_TOPIC_BYTES) {
+    throw new RangeError(`A topic may take at most ${MAX_TOPIC_BYTES} bytes of UTF-8.`);
+  }
   const size = payload?.byteLength ?? 0;
   const frame = new Uint8Array(HEADER_BYTES + name.byteLength + size);
   frame[0] = op;
@@ -99,9 +93,7 @@ export function decodeFrame(data: Uint8Array): Frame {
 
 /** A u32 (big-endian) payload. */
 export function u32(value: number): Uint8Array {
-  const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setUint32(0, value);
-  return bytes;
+  return new Uint8Array([value >>> 24, value >>> 16, value >>> 8, value]);
 }
 
 /** Reads a u32 payload; throws on a payload of another size. */
@@ -110,12 +102,7 @@ export function readU32(payload: Uint8Array): number {
   return new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
 }
 
-/** Encodes a JSON payload (the welcome). */
-export function jsonPayload(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
-}
-
-/** Decodes a JSON payload. */
+/** Decodes a JSON payload (the welcome). */
 export function readJson(payload: Uint8Array): unknown {
   return JSON.parse(decoder.decode(payload));
 }

@@ -2,9 +2,7 @@
  * Which of the bus's reserved topics (`"\0sunflare/…"`) a page may use, and
  * the gateway's WebSocket path. Browser-safe.
  */
-import { isReserved, MEMBER_PREFIXES, selectsReserved } from "@sunflare/wire";
-
-export { isReserved };
+import { MEMBER_PREFIXES, selectsReserved } from "@sunflare/wire";
 
 /** The WebSocket's path on the gateway. */
 export const SOCKET_PATH = "/sunflare";
