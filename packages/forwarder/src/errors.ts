@@ -36,3 +36,11 @@ export class MalformedMessageError extends SunflareError {
 export function isErrno(error: unknown, code: string): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }
+
+/** @internal */
+export function asError(reason: unknown): Error {
+  // Not `instanceof`: errors from the native addon may come from another realm.
+  return typeof reason === "object" && reason !== null
+    ? (reason as Error)
+    : new Error(String(reason));
+}

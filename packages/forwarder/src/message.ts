@@ -1,6 +1,3 @@
-import type { Codec } from "@sunflare/codec";
-import { decode } from "@sunflare/codec";
-
 /**
  * One message received by a {@link Subscriber}.
  *
@@ -19,42 +16,4 @@ export interface Message {
   readonly frames: Uint8Array[];
   /** The body, decoded lazily and once. */
   readonly value: unknown;
-}
-
-/** @internal */
-export class ReceivedMessage implements Message {
-  #topic: string | undefined;
-  #decoded = false;
-  #value: unknown;
-
-  /** @param topic the first frame as text, when the caller decoded it already */
-  constructor(
-    readonly frames: Buffer[],
-    private readonly codec: Codec | undefined,
-    topic?: string,
-  ) {
-    this.#topic = topic;
-  }
-
-  // Decoded on first access too: a consumer that subscribed to one topic
-  // often never asks.
-  get topic(): string {
-    this.#topic ??= this.frames[0]?.toString("utf8") ?? "";
-    return this.#topic;
-  }
-
-  get value(): unknown {
-    if (!this.#decoded) {
-      if (this.frames.length !== 2) {
-        const count = this.frames.length;
-        throw new TypeError(
-          `The message on topic ${JSON.stringify(this.topic)} has ${count} frame${count === 1 ? "" : "s"}: value decodes the body of a [topic, body] message; read frames instead.`,
-        );
-      }
-      const body = this.frames[1]!;
-      this.#value = this.codec ? this.codec.decode(body) : decode(body);
-      this.#decoded = true;
-    }
-    return this.#value;
-  }
 }

@@ -113,21 +113,16 @@ export class OffThreadSource implements FrameSource {
     this.#worker?.postMessage({ type: "unsubscribe", topic });
   }
 
-  read<T>(
-    accept: (frames: Buffer[]) => T | PromiseLike<T>,
-    fail: (error: unknown) => T | PromiseLike<T>,
-  ): Promise<T> {
-    const settle = (item: Item): T | PromiseLike<T> =>
-      item instanceof ReceiveError ? fail(item) : accept(item);
+  read(): Promise<Buffer[]> {
     const item = this.#take();
-    // Called at once: a batch's messages are all here.
-    if (item !== undefined) return Promise.resolve(settle(item));
-    if (this.#closed) return Promise.resolve(closedError()).then(fail);
-    return new Promise<Item>((resolve) => {
-      this.#waiting = resolve;
+    // Settled at once: a batch's messages are all here.
+    if (item !== undefined) return settled(item);
+    if (this.#closed) return Promise.reject(closedError());
+    return new Promise<Buffer[]>((resolve, reject) => {
+      this.#waiting = (next) => (next instanceof ReceiveError ? reject(next) : resolve(next));
       // Waiting for a message keeps the process alive, as a pending receive does.
       this.#worker?.ref();
-    }).then(settle);
+    });
   }
 
   /** Closes the worker's socket; the worker then ends. Idempotent. */
@@ -198,6 +193,11 @@ export class OffThreadSource implements FrameSource {
     this.close();
     this.onFailure(error);
   }
+}
+
+/** A read's outcome: a message, or the error the worker reported in its place. */
+function settled(item: Item): Promise<Buffer[]> {
+  return item instanceof ReceiveError ? Promise.reject(item) : Promise.resolve(item);
 }
 
 function closedError(): ReceiveError {

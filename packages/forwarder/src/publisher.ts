@@ -7,10 +7,10 @@ import { Bundler } from "./bundler.js";
 import type { Endpoint } from "./connect.js";
 import { connectSocket, isInproc, resolveEndpoint } from "./connect.js";
 import type { CurveClientOptions } from "./curve.js";
-import { ClosedError } from "./errors.js";
+import { asError, ClosedError } from "./errors.js";
 import { closeAtExit } from "./exit.js";
 import type { Intake } from "./send-queue.js";
-import { asError, SendQueue } from "./send-queue.js";
+import { SendQueue } from "./send-queue.js";
 import { SubscriptionWatcher } from "./watcher.js";
 
 /** Options of a {@link Publisher}. */
@@ -205,11 +205,18 @@ export class Publisher {
    * ```
    */
   sendEncoded(topic: string, body: Uint8Array): Promise<void> {
+    if (!(body instanceof Uint8Array)) {
+      return Promise.reject(
+        this.#queue.closed
+          ? new ClosedError("Publisher")
+          : new TypeError("sendEncoded needs the body as a Uint8Array."),
+      );
+    }
+    // Without bundling, one call: the queue refuses the message once closed.
+    if (this.#bundler === undefined)
+      return this.#queue.push([this.#topicFrame(topic), body], false);
     const intake = this.#queue.intake;
     if (intake === "closed") return Promise.reject(new ClosedError("Publisher"));
-    if (!(body instanceof Uint8Array)) {
-      return Promise.reject(new TypeError("sendEncoded needs the body as a Uint8Array."));
-    }
     return this.#sendBody(topic, body, intake);
   }
 

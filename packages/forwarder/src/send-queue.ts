@@ -13,7 +13,7 @@
  * @internal
  */
 import type { XPublisher } from "zeromq";
-import { ClosedError, isErrno } from "./errors.js";
+import { asError, ClosedError, isErrno } from "./errors.js";
 import { forgetAtExit } from "./exit.js";
 import { SYNC_TOPIC } from "./topic.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
@@ -88,9 +88,11 @@ export class SendQueue {
   /**
    * Queues one ZeroMQ message behind those before it; settles once ZeroMQ
    * has it. `accepted`: a send of it has resolved already, so it still goes
-   * out after close, within linger.
+   * out after close, within linger; any other is refused with
+   * {@link ClosedError} once closed, so a sender need not ask first.
    */
   push(parts: Frames, accepted: boolean): Promise<void> {
+    if (this.#state === "closed" && !accepted) return Promise.reject(new ClosedError("Publisher"));
     if (this.#state === "connecting") this.#startSync();
     // zeromq.js allows one pending send per socket: an idle, synchronised
     // queue sends at once, anything else goes behind the tail.
@@ -227,12 +229,4 @@ export class SendQueue {
 function backoff(attempt: number): Promise<void> {
   if (attempt < 16) return nextTurn();
   return new Promise((resolve) => setTimeout(resolve, Math.min(10, attempt - 15)));
-}
-
-/** @internal */
-export function asError(reason: unknown): Error {
-  // Not `instanceof`: errors from the native addon may come from another realm.
-  return typeof reason === "object" && reason !== null
-    ? (reason as Error)
-    : new Error(String(reason));
 }

@@ -7,7 +7,7 @@ import type { Observer } from "zeromq";
 import { Subscriber as ZmqSubscriber } from "zeromq";
 import type { ConnectInfo } from "./connect.js";
 import { connectSocket } from "./connect.js";
-import { isErrno } from "./errors.js";
+import { asError, isErrno } from "./errors.js";
 import { closeAtExit, forgetAtExit } from "./exit.js";
 import type { FrameSource } from "./source.js";
 
@@ -28,7 +28,7 @@ export class SocketSource implements FrameSource {
   #isConnected = false;
   /** See {@link #setFlowing}. */
   #flowing = false;
-  /** zeromq.js's own `closed` is a native call, and reads ask for it per message. */
+  /** zeromq.js's own `closed` is a native call, and reads ask for it. */
   #closed = false;
 
   constructor(
@@ -65,28 +65,19 @@ export class SocketSource implements FrameSource {
     this.#socket.unsubscribe(topic);
   }
 
-  read<T>(
-    accept: (frames: Buffer[]) => T | PromiseLike<T>,
-    fail: (error: unknown) => T | PromiseLike<T>,
-  ): Promise<T> {
+  read(): Promise<Buffer[]> {
     // A receive pending while libzmq attaches an inproc pipe can miss the
     // wake-up for what arrives during the attach: read once connected.
-    if (!this.#isConnected) return this.#connected.then(() => this.read(accept, fail));
+    if (!this.#isConnected) return this.#connected.then(() => this.read());
     let receiving: Promise<Buffer[]>;
     try {
       receiving = this.#socket.receive();
     } catch (error) {
-      return Promise.resolve(error).then(fail);
+      // Also what a read after close gets: zeromq.js throws EBADF.
+      return Promise.reject(asError(error));
     }
     // This runs for every message: one derived promise each.
-    if (this.#flowing) {
-      return receiving.then(accept, (error: unknown) => this.#stopped(error, accept, fail));
-    }
-    return receiving.then((frames) => {
-      // More queued behind it: the stream flows.
-      if (!this.closed && this.#socket.readable) this.#setFlowing(true);
-      return accept(frames);
-    }, fail);
+    return this.#flowing ? receiving.catch(this.#stopped) : receiving.then(this.#started);
   }
 
   close(): void {
@@ -113,15 +104,17 @@ export class SocketSource implements FrameSource {
   }
 
   /** A read in flowing mode failed: the stream stopped (EAGAIN), or a real failure. */
-  #stopped<T>(
-    error: unknown,
-    accept: (frames: Buffer[]) => T | PromiseLike<T>,
-    fail: (error: unknown) => T | PromiseLike<T>,
-  ): T | PromiseLike<T> {
+  readonly #stopped = (error: unknown): Promise<Buffer[]> => {
     if (!this.closed) this.#setFlowing(false);
-    if (this.closed || !isErrno(error, "EAGAIN")) return fail(error);
-    return this.read(accept, fail);
-  }
+    if (this.closed || !isErrno(error, "EAGAIN")) throw error;
+    return this.read();
+  };
+
+  /** A read that waited succeeded: with more queued behind it, the stream flows. */
+  readonly #started = (frames: Buffer[]): Buffer[] => {
+    if (!this.closed && this.#socket.readable) this.#setFlowing(true);
+    return frames;
+  };
 
   /**
    * libzmq answers a message over `maxMessageSize` with a protocol error: it

@@ -15,14 +15,11 @@ export interface FrameSource {
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
   /**
-   * Reads the next ZeroMQ message and settles with `accept(frames)`, or with
-   * `fail(error)` if the read failed (after {@link close}: with any error).
-   * One read at a time: the caller waits for each before the next.
+   * The frames of the next ZeroMQ message; rejects if the read failed, and
+   * once {@link close} was called (with any error). One read at a time: the
+   * caller waits for each before the next.
    */
-  read<T>(
-    accept: (frames: Buffer[]) => T | PromiseLike<T>,
-    fail: (error: unknown) => T | PromiseLike<T>,
-  ): Promise<T>;
+  read(): Promise<Buffer[]>;
   /** Closes the socket; a pending read fails. Idempotent. */
   close(): void;
 }

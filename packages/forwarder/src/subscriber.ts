@@ -12,7 +12,7 @@ import { OffThreadSource } from "./off-thread.js";
 import { MessageReader } from "./reader.js";
 import { SocketSource } from "./socket-source.js";
 import type { FrameSource } from "./source.js";
-import { isReserved, presenceTopic } from "./topic.js";
+import { presenceTopic } from "./topic.js";
 import { acquireWitness } from "./witness.js";
 
 /** Options of a {@link Subscriber}. */
@@ -118,6 +118,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
   readonly #codec: Codec | undefined;
   readonly #logger: Logger;
   readonly #id = `${process.pid}-${Date.now().toString(36)}-${(nextId++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  /** Changed here alone; the reader filters the bus's own topics by it. */
   readonly #topics: string[] = [];
   readonly #connected: Promise<ConnectInfo>;
   readonly #consume: SubscriberOptions["consume"];
@@ -171,7 +172,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
                 },
               },
         );
-    this.#reader = new MessageReader(this.#source, this.#codec, this.#wants, (error, topic) =>
+    this.#reader = new MessageReader(this.#source, this.#codec, this.#topics, (error, topic) =>
       this.#report(error, topic),
     );
     this.#connected = resolveEndpoint(endpoint, "subscribe", options.curve).then((info) => {
@@ -194,7 +195,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     this.#signal = options.signal;
     if (this.#signal?.aborted) this.close();
     else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
-    if (this.#consume) void this.#consumeLoop(this.#consume);
+    if (this.#consume) void this.#reader.consume(this.#consume);
   }
 
   /** The topic prefixes currently subscribed. */
@@ -344,25 +345,6 @@ export class Subscriber extends EventEmitter<SubscriberEvents> implements AsyncI
     } finally {
       seen.cancel();
       witness.release();
-    }
-  }
-
-  /**
-   * Whether a message on `topic` (one that starts with NUL) is for this
-   * subscriber: the bus's own topics only when subscribed explicitly.
-   */
-  readonly #wants = (topic: string): boolean =>
-    !isReserved(topic) || this.#topics.some((own) => own !== "" && topic.startsWith(own));
-
-  async #consumeLoop(consume: (message: Message) => void | Promise<void>): Promise<void> {
-    for (;;) {
-      const message = await this.#reader.next();
-      if (message === undefined) return;
-      try {
-        await consume(message);
-      } catch (error) {
-        this.#report(error, message.topic);
-      }
     }
   }
 

@@ -23,6 +23,11 @@ import { isMainThread } from "node:worker_threads";
 const COPIED = "sunflare/latin1";
 const ZERO_COPY_ABOVE = 128;
 
+/** `body` as a latin1 string (one character per byte), for {@link COPIED}. @internal */
+function latin1(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1");
+}
+
 /** Where a {@link ZmqLink} connects, and how. @internal */
 export interface ZmqLinkOptions {
   /** The host's Forwarder, or its addresses (with the CURVE key when it runs with one). */
@@ -57,14 +62,23 @@ export class ZmqLink implements BusLink {
     this.#copyLarge = !isMainThread && inproc;
   }
 
-  send(topic: string, body: Uint8Array): Promise<void> {
-    this.#publisher ??= new Publisher(this.#options.endpoint, { curve: this.#options.curve });
-    if (this.#copyLarge && body.byteLength > ZERO_COPY_ABOVE) {
-      const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1");
-      return this.#publisher.sendFrames([topic, text, COPIED]);
-    }
-    return this.#publisher.sendEncoded(topic, body);
-  }
+  /**
+   * Publishes `[topic, body]`. The first call makes the publisher and puts
+   * the publisher's own `sendEncoded` in its place, so that every later send
+   * goes straight to it; where larger bodies are copied (see {@link COPIED}),
+   * the size check stays in front of it.
+   */
+  send = (topic: string, body: Uint8Array): Promise<void> => {
+    const publisher = new Publisher(this.#options.endpoint, { curve: this.#options.curve });
+    this.#publisher = publisher;
+    this.send = this.#copyLarge
+      ? (topic, body) =>
+          body.byteLength > ZERO_COPY_ABOVE
+            ? publisher.sendFrames([topic, latin1(body), COPIED])
+            : publisher.sendEncoded(topic, body)
+      : publisher.sendEncoded.bind(publisher);
+    return this.send(topic, body);
+  };
 
   subscribe(topic: string): Promise<void> {
     if (this.#closed) return Promise.reject(new ClosedError("The bus link"));
