@@ -31,15 +31,10 @@ export interface BusAddress {
 }
 
 /** Options of {@link VirtualBus.join}. */
-export interface JoinOptions {
-  /** Receives the member's reports (default: console, warnings and errors). */
-  logger?: Logger;
-  /** Codec of the member's publishers, subscribers and emissions. */
-  codec?: CodecOptions;
-  /** Milliseconds between heartbeats (default 1000). Use the host's value. */
-  heartbeatMs?: number;
-  /** Heartbeats a member may miss before it counts as gone (default 3). */
-  missedHeartbeats?: number;
+export interface JoinOptions extends Pick<
+  VirtualBusOptions,
+  "logger" | "codec" | "heartbeatMs" | "missedHeartbeats"
+> {
   /** Milliseconds to wait for the host's answer before `join` rejects (default 10,000). */
   joinTimeoutMs?: number;
 }

@@ -3,11 +3,10 @@
  * one Subscriber on the bus's forwarder. Both are made on first use, so a bus
  * used only for signals in one thread never starts ZeroMQ.
  */
-import { ClosedError } from "@sunflare/wire";
 import type { Endpoint, Logger } from "@sunflare/forwarder";
 import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
 import type { BusLink } from "@sunflare/signal";
-import { isInprocAddress } from "@sunflare/wire";
+import { ClosedError, isInprocAddress } from "@sunflare/wire";
 import { isMainThread } from "node:worker_threads";
 
 /**
@@ -22,11 +21,6 @@ import { isMainThread } from "node:worker_threads";
  */
 const COPIED = "sunflare/latin1";
 const ZERO_COPY_ABOVE = 128;
-
-/** `body` as a latin1 string (one character per byte), for {@link COPIED}. @internal */
-function latin1(body: Uint8Array): string {
-  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1");
-}
 
 /** Where a {@link ZmqLink} connects, and how. @internal */
 export interface ZmqLinkOptions {
@@ -74,7 +68,11 @@ export class ZmqLink implements BusLink {
     this.send = this.#copyLarge
       ? (topic, body) =>
           body.byteLength > ZERO_COPY_ABOVE
-            ? publisher.sendFrames([topic, latin1(body), COPIED])
+            ? publisher.sendFrames([
+                topic,
+                Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1"),
+                COPIED,
+              ])
             : publisher.sendEncoded(topic, body)
       : publisher.sendEncoded.bind(publisher);
     return this.send(topic, body);
