@@ -4,8 +4,13 @@
  * one) and `WebBus` (a browser page) share, with one copy of its docs.
  */
 import type { BusMember, MemberInfo } from "./member/member.js";
+import type { Call, CallOptions } from "./call.js";
 import type {
   Connection,
+  PropertiesFor,
+  SlotArgs,
+  SlotNameOf,
+  SlotResult,
   RegisterOptions,
   RegistryConnectOptions,
   SignalNameFor,
@@ -26,6 +31,20 @@ export interface WiringEntry {
   readonly state: "live" | "pending";
   /** Whether the owner lives in another member (thread, process, machine, page). */
   readonly remote: boolean;
+}
+
+/** An owner as {@link SignalBus.owners} lists it. */
+export interface OwnerInfo {
+  /** Its registry name. */
+  readonly owner: string;
+  /** The member it lives in. */
+  readonly member: string;
+  /** Its signals' names. */
+  readonly signals: string[];
+  /** Its slots' names (callable with `call`). */
+  readonly slots: string[];
+  /** Its properties, with their current values. */
+  readonly properties: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -101,6 +120,52 @@ export abstract class SignalBus {
     options?: RegistryConnectOptions,
   ): Connection {
     return this.registry.connect(name, signal, slot, options);
+  }
+
+  /**
+   * Calls slot `slot` of owner `owner`, wherever it lives (a thread, a
+   * process, a machine, a page, a peer in another language): a `Call`, the
+   * promise of its result with `progress` and `cancel()`. Every failure is a
+   * `CallError` with a `code`; see `SignalRegistry.call`.
+   */
+  call<const Name extends string, const Slot extends string>(
+    owner: Name,
+    slot: Slot & SlotNameOf<Name>,
+    args?: SlotArgs<Name, Slot>,
+    options?: CallOptions,
+  ): Call<SlotResult<Name, Slot>> {
+    return this.registry.call(owner, slot, args, options);
+  }
+
+  /**
+   * The properties registered under `owner`, here or by another member:
+   * `value` is the owner's current value everywhere, `set` asks the owner,
+   * `changed` emits every accepted change. Typed through `PropertyMap`.
+   */
+  properties<const Name extends string>(owner: Name): PropertiesFor<Name> {
+    return this.registry.properties(owner);
+  }
+
+  /**
+   * Every owner registered on the bus, with where it lives and what it
+   * offers: its signals, its slots, and its properties with their values.
+   */
+  owners(): OwnerInfo[] {
+    const memberOf = new Map<string, string>();
+    for (const info of this.members())
+      for (const owner of info.owners) memberOf.set(owner, info.member);
+    return this.registry.names().map((owner) => ({
+      owner,
+      member: memberOf.get(owner) ?? this.member,
+      signals: Object.keys(this.registry.signals(owner)),
+      slots: this.registry.slots(owner),
+      properties: Object.fromEntries(
+        Object.entries(this.registry.properties(owner)).map(([name, property]) => [
+          name,
+          property.value as unknown,
+        ]),
+      ),
+    }));
   }
 
   /** Live members of the bus, this one first, and the owners each registered. */

@@ -1,3 +1,5 @@
+import type { Call, CallOptions } from "./call.js";
+
 /**
  * The hooks a {@link SignalRegistry} and a bus member use on a `Signal`,
  * keyed by `Symbol.for` so that every installed copy of this package shares
@@ -29,3 +31,16 @@ export interface SlotHandle {
 
 /** What runs after the local slots of an emission; it may throw (an unencodable argument). @internal */
 export type Relay = (args: unknown[]) => void;
+
+/**
+ * `(slot, args, options) => Call`: on a stand-in owner object, how a call of
+ * one of its slots reaches the member that owns it. @internal
+ */
+export const callHook: unique symbol = Symbol.for("@sunflare/signal.call") as never;
+
+/** What a stand-in owner's {@link callHook} is. @internal */
+export type RemoteCall = (
+  slot: string,
+  args: readonly unknown[],
+  options: CallOptions,
+) => Call<unknown>;

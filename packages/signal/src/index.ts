@@ -14,6 +14,12 @@ export type {
   SignalRegistryOptions,
   SignalsFor,
   SlotFor,
+  PropertiesFor,
+  PropertyMap,
+  SlotArgs,
+  SlotMap,
+  SlotNameOf,
+  SlotResult,
   UnregisterOptions,
 } from "./registry.js";
 export { SignalRegistry } from "./registry.js";
@@ -32,7 +38,11 @@ export { signalsOf } from "./signals-of.js";
 export type { DebounceOptions, RateLimited, ThrottleOptions } from "./timing.js";
 export { debounced, throttled } from "./timing.js";
 export { SignalBus } from "./bus.js";
-export type { WiringEntry } from "./bus.js";
+export type { Call, CallErrorCode, CallOptions, RemoteErrorInfo } from "./call.js";
+export { CallError } from "./call.js";
+export type { AnyProperty, PropertyOptions } from "./property.js";
+export { isProperty, Property } from "./property.js";
+export type { OwnerInfo, WiringEntry } from "./bus.js";
 export { BusMember } from "./member/member.js";
 export type { BusMemberEvents, BusMemberOptions, MemberInfo } from "./member/member.js";
 export type { BusLink, WireCodec } from "./member/link.js";

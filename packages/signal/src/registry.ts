@@ -5,7 +5,13 @@ import { connectHook, liveHook, registerHook } from "./hooks.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
 import type { AnySignal, ConnectOptions, SlotErrorHandler } from "./signal.js";
-import { signalsOf } from "./signals-of.js";
+import type { Call, CallOptions } from "./call.js";
+import { CallError, callHere, failedCall } from "./call.js";
+import type { RemoteCall } from "./hooks.js";
+import { callHook } from "./hooks.js";
+import type { OwnerParts } from "./parts-of.js";
+import { partsOf } from "./parts-of.js";
+import type { AnyProperty } from "./property.js";
 
 /**
  * The signals of each plugin, by registry name, for typed look-ups. Empty
@@ -49,6 +55,61 @@ export type SlotFor<Name extends string, Key extends string> = Name extends keyo
     : AnySlot
   : AnySlot;
 
+/**
+ * The slots of each plugin, by registry name, for typed calls: like
+ * {@link SignalMap}, filled by declaration merging, each owner mapped to its
+ * methods' signatures.
+ *
+ * @example
+ * ```ts
+ * declare module "@sunflare/signal" {
+ *   interface SlotMap {
+ *     Stage: { moveTo(x: number, y: number): AsyncGenerator<[number, number], [number, number]> };
+ *   }
+ * }
+ * const end = await registry.call("Stage", "moveTo", [1, 2]); // [number, number]
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface SlotMap {}
+
+/**
+ * The properties of each plugin, by registry name, for typed look-ups: like
+ * {@link SignalMap}, each owner mapped to its `Property` fields.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface PropertyMap {}
+
+/** The slot names {@link SignalRegistry.call} accepts for `Name`. */
+export type SlotNameOf<Name extends string> = Name extends keyof SlotMap
+  ? keyof SlotMap[Name] & string
+  : string;
+
+/** The arguments of slot `Slot` of `Name` (any, for names not in {@link SlotMap}). */
+export type SlotArgs<Name extends string, Slot extends string> = Name extends keyof SlotMap
+  ? Slot extends keyof SlotMap[Name]
+    ? SlotMap[Name][Slot] extends (...args: infer Args) => unknown
+      ? Readonly<Args>
+      : readonly unknown[]
+    : readonly unknown[]
+  : readonly unknown[];
+
+/** What a call of slot `Slot` of `Name` resolves with: its value, a promise's, or an async generator's `return`. */
+export type SlotResult<Name extends string, Slot extends string> = Name extends keyof SlotMap
+  ? Slot extends keyof SlotMap[Name]
+    ? SlotMap[Name][Slot] extends (...args: never[]) => infer R
+      ? R extends AsyncGenerator<unknown, infer Return>
+        ? Return
+        : Awaited<R>
+      : unknown
+    : unknown
+  : unknown;
+
+/** What {@link SignalRegistry.properties} returns for `Name`: typed when `Name` is in {@link PropertyMap}. */
+export type PropertiesFor<Name extends string> = Name extends keyof PropertyMap
+  ? Readonly<PropertyMap[Name]>
+  : Readonly<Record<string, AnyProperty>>;
+
 /** Options of {@link SignalRegistry}. */
 export interface SignalRegistryOptions {
   /** Default: {@link defaultLogger} (console, warnings and errors only). */
@@ -62,8 +123,10 @@ export interface SignalRegistryOptions {
 
 /** Options of {@link SignalRegistry.registerSignals}. */
 export interface RegisterOptions {
-  /** Register only these fields. */
+  /** Register only these fields (signals, properties and slots alike). */
   only?: readonly string[];
+  /** Methods callable with `call`, for owners without `@slot` decorators (public `@slot` methods are found by themselves). */
+  slots?: readonly string[];
   /** The registry name; default `owner.constructor.name` (pass it explicitly if you minify). */
   name?: string;
 }
@@ -137,9 +200,8 @@ export interface ConnectionInfo {
   readonly state: "live" | "pending";
 }
 
-interface Entry {
+interface Entry extends OwnerParts {
   readonly owner: object;
-  readonly signals: Map<string, AnySignal>;
   view: Readonly<Record<string, AnySignal>> | undefined;
 }
 
@@ -288,17 +350,9 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
     if (typeof name !== "string" || name === "") {
       throw new TypeError("registerSignals cannot name this owner; pass options.name.");
     }
-    let found = signalsOf(owner);
-    if (options.only !== undefined) {
-      const wanted = new Map<string, AnySignal>();
-      for (const key of options.only) {
-        const signal = found.get(key);
-        if (signal === undefined)
-          this.#logger.warn(`Class ${name} has no signal ${key}; not registered.`);
-        else wanted.set(key, signal);
-      }
-      found = wanted;
-    }
+    const found = partsOf(owner, options, (message) =>
+      this.#logger.warn(`Class ${name} ${message}`),
+    );
     let entry = this.#entries.get(name);
     if (entry !== undefined && entry.owner !== owner) {
       this.#logger.warn(
@@ -308,15 +362,28 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
       entry = undefined;
     }
     if (entry === undefined) {
-      entry = { owner, signals: new Map(), view: undefined };
+      entry = {
+        owner,
+        signals: new Map(),
+        properties: new Map(),
+        slots: new Map(),
+        view: undefined,
+      };
       this.#entries.set(name, entry);
     }
-    for (const [key, signal] of found) {
+    for (const [key, signal] of found.signals) {
       entry.signals.set(key, signal);
       signal[registerHook](name, key, this.#onError);
     }
+    for (const [key, property] of found.properties) {
+      entry.properties.set(key, property);
+      property.named?.(name, key);
+    }
+    for (const [key, slot] of found.slots) entry.slots.set(key, slot);
     entry.view = undefined;
-    this.#logger.debug(`Registered ${found.size} signal(s) of ${name}.`);
+    this.#logger.debug(
+      `Registered ${found.signals.size} signal(s), ${found.properties.size} propert(ies) and ${found.slots.size} slot(s) of ${name}.`,
+    );
     for (const connection of [...this.#connections]) {
       // Forget connections undone behind the registry's back (once, disconnect, disconnectReceiver).
       if (connection.state === "connected" && !connection.connected) connection.close();
@@ -367,6 +434,71 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
     }
     entry.view ??= Object.freeze(Object.fromEntries(entry.signals));
     return entry.view as SignalsFor<Name>;
+  }
+
+  /**
+   * The properties registered under `name`, as a frozen record (empty, with
+   * an error logged, for an unknown name). Typed when `name` is in {@link PropertyMap}.
+   */
+  properties<const Name extends string>(name: Name): PropertiesFor<Name> {
+    const entry = this.#entries.get(name);
+    if (entry === undefined) {
+      this.#logger.error(`Class ${name} not found in the registry.`);
+      return EMPTY as PropertiesFor<Name>;
+    }
+    return Object.freeze(Object.fromEntries(entry.properties)) as PropertiesFor<Name>;
+  }
+
+  /** The slots registered under `name` (callable with {@link call}); empty for an unknown name. */
+  slots(name: string): string[] {
+    return [...(this.#entries.get(name)?.slots.keys() ?? [])];
+  }
+
+  /**
+   * Calls slot `slot` of owner `owner`, wherever it lives: here the method
+   * runs directly, elsewhere the call travels like an emission, in order
+   * with them. Resolves with the slot's result (a value, a promise's, or an
+   * async generator's `return`; each `yield` goes to `call.progress`).
+   * Every failure rejects with a {@link CallError}: an unknown owner or slot
+   * at once (`"unknown"`), the slot threw (`"remote"`), the deadline
+   * (`"timeout"`, default 30 s), `cancel()` or the `AbortSignal`
+   * (`"aborted"`), the owner's member gone (`"gone"`), or arguments or
+   * result the codec cannot carry (`"encode"`). Typed through {@link SlotMap}.
+   *
+   * @example
+   * ```ts
+   * const move = registry.call("Stage", "moveTo", [100, 200], { timeoutMs: 5000 });
+   * move.progress.connect((at) => console.log("at", at));
+   * console.log(await move); // where it ended
+   * ```
+   */
+  call<const Name extends string, const Slot extends string>(
+    owner: Name,
+    slot: Slot & SlotNameOf<Name>,
+    args: SlotArgs<Name, Slot> = [] as unknown as SlotArgs<Name, Slot>,
+    options: CallOptions = {},
+  ): Call<SlotResult<Name, Slot>> {
+    const entry = this.#entries.get(owner);
+    const remote = (entry?.owner as Partial<Record<typeof callHook, RemoteCall>> | undefined)?.[
+      callHook
+    ];
+    if (entry !== undefined && remote !== undefined && entry.slots.has(slot)) {
+      return remote(slot, args, options) as Call<SlotResult<Name, Slot>>;
+    }
+    const method = entry?.slots.get(slot);
+    if (entry === undefined || method === undefined || remote !== undefined) {
+      const message =
+        entry === undefined
+          ? `Class ${owner} not found in the registry; ${slot} not called.`
+          : `Class ${owner} has no slot ${slot}; not called.`;
+      return failedCall(new CallError("unknown", owner, slot, message));
+    }
+    return callHere(
+      owner,
+      slot,
+      () => method.apply(entry.owner, [...(args as readonly unknown[])]),
+      options,
+    );
   }
 
   /** Whether anything is registered under `name`. */

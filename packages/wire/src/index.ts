@@ -3,12 +3,15 @@ export { ClosedError, isSunflareError, SunflareError, TimeoutError } from "./err
 export type { Logger } from "./logger.js";
 export { defaultLogger } from "./logger.js";
 export {
+  CALL_PREFIX,
+  callTopic,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MISSED_HEARTBEATS,
   emissionTopic,
   HELLO_TOPIC,
   isInprocAddress,
   isReserved,
+  leavingMessage,
   MEMBER_PREFIXES,
   parseEmissionTopic,
   PROTOCOL_VERSION,
@@ -17,4 +20,5 @@ export {
   selectsReserved,
   SENDER_SEPARATOR,
   SIGNAL_PREFIX,
+  VALUES_TOPIC,
 } from "./protocol.js";

@@ -36,8 +36,23 @@ export const REGISTRY_TOPIC = `${RESERVED_PREFIX}registry`;
 export const HELLO_TOPIC = `${RESERVED_PREFIX}hello`;
 /** Emissions: `<prefix><owner>/<signal>`, body `[arg, ...]`. */
 export const SIGNAL_PREFIX = `${RESERVED_PREFIX}signal/`;
+/** The current values of a member's properties: all of them after its registry in answer to a hello, then each change. */
+export const VALUES_TOPIC = `${RESERVED_PREFIX}values`;
+/** A member's inbox: calls to its owners' slots, and the answers to its own calls (`<prefix><member id>`). */
+export const CALL_PREFIX = `${RESERVED_PREFIX}call/`;
 /** The topics of the member protocol: what a member (a browser page included) publishes and subscribes. */
-export const MEMBER_PREFIXES: readonly string[] = [HELLO_TOPIC, REGISTRY_TOPIC, SIGNAL_PREFIX];
+export const MEMBER_PREFIXES: readonly string[] = [
+  HELLO_TOPIC,
+  REGISTRY_TOPIC,
+  SIGNAL_PREFIX,
+  VALUES_TOPIC,
+  CALL_PREFIX,
+];
+
+/** The inbox topic of `member`. */
+export function callTopic(member: string): string {
+  return `${CALL_PREFIX}${member}`;
+}
 
 /** The emission topic of `owner`'s signal `signal`. */
 export function emissionTopic(owner: string, signal: string): string {
@@ -69,6 +84,15 @@ export function parseEmissionTopic(
     signal: head.slice(at + 1),
     sender: cut < 0 ? undefined : topic.slice(cut + 1),
   };
+}
+
+/** The registry message by which `member` leaves the bus: the others withdraw it at once. */
+export function leavingMessage(member: string): {
+  member: string;
+  owners: Record<string, never>;
+  leaving: true;
+} {
+  return { member, owners: {}, leaving: true };
 }
 
 /** Milliseconds between a member's heartbeats, unless the bus says otherwise. */

@@ -16,4 +16,6 @@ export interface MemberContext {
   readonly peers: Peers;
   /** What this member registers, listens to or feeds changed: its registry is due. */
   announce(): void;
+  /** Tells every member these values of this member's properties (once it is on the bus). */
+  publishValues(values: Record<string, Record<string, unknown>>): void;
 }

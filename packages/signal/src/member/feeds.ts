@@ -8,6 +8,7 @@
  * @internal
  */
 import { emissionTopic } from "@sunflare/wire";
+import type { AnyProperty } from "../property.js";
 import type { AnySignal } from "../signal.js";
 import { relayHook } from "../hooks.js";
 import type { MemberContext } from "./context.js";
@@ -24,11 +25,19 @@ interface OwnSignal {
   forms: string;
 }
 
+/** Own owners' slots and properties, and what stops watching the properties. */
+interface OwnExtras {
+  readonly slots: string[];
+  readonly properties: Readonly<Record<string, AnyProperty>>;
+  readonly unwatch: (() => void)[];
+}
+
 /** @internal */
 export class Feeds {
   readonly #context: MemberContext;
   /** Own owners: their signals by name. */
   readonly #owners = new Map<string, Map<string, OwnSignal>>();
+  readonly #extras = new Map<string, OwnExtras>();
 
   constructor(context: MemberContext) {
     this.#context = context;
@@ -54,6 +63,34 @@ export class Feeds {
     return owners;
   }
 
+  /** Own owners' slots, for the registry (owners without any left out). */
+  slots(): OwnerSignals {
+    const slots: OwnerSignals = {};
+    for (const [name, extras] of this.#extras)
+      if (extras.slots.length > 0) slots[name] = extras.slots;
+    return slots;
+  }
+
+  /** Own owners' property names, for the registry (owners without any left out). */
+  properties(): OwnerSignals {
+    const names: OwnerSignals = {};
+    for (const [name, extras] of this.#extras) {
+      const keys = Object.keys(extras.properties);
+      if (keys.length > 0) names[name] = keys;
+    }
+    return names;
+  }
+
+  /** The current values of own owners' properties, for a values message. */
+  values(): Record<string, Record<string, unknown>> {
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const [name, extras] of this.#extras) {
+      for (const [key, property] of Object.entries(extras.properties))
+        (values[name] ??= {})[key] = property.value as unknown;
+    }
+    return values;
+  }
+
   /** `feeds` of the registry: for each signal with listeners elsewhere, who they are. */
   feeds(): Record<string, Record<string, string[]>> {
     const feeds: Record<string, Record<string, string[]>> = {};
@@ -75,8 +112,25 @@ export class Feeds {
       this.#context.outbox.subscribeLater(everySender(topic), () => this.update());
     }
     this.#owners.set(name, own);
+    this.#watch(name);
     this.update();
     this.#context.announce();
+  }
+
+  /** Follows `name`'s properties: each change goes to every member; all of them now, if new. */
+  #watch(name: string): void {
+    this.#extras.get(name)?.unwatch.forEach((stop) => stop());
+    const { registry, publishValues } = this.#context;
+    const properties = registry.properties(name);
+    const extras: OwnExtras = { slots: registry.slots(name), properties, unwatch: [] };
+    for (const [key, property] of Object.entries(properties)) {
+      const send = (value: unknown): void => publishValues({ [name]: { [key]: value } });
+      property.changed.connect(send);
+      extras.unwatch.push(() => property.changed.disconnect(send));
+    }
+    this.#extras.set(name, extras);
+    const values = this.values()[name];
+    if (values !== undefined) publishValues({ [name]: values });
   }
 
   /** `name` is no longer this member's. */
@@ -84,6 +138,8 @@ export class Feeds {
     const signals = this.#owners.get(name);
     if (signals === undefined) return;
     this.#owners.delete(name);
+    this.#extras.get(name)?.unwatch.forEach((stop) => stop());
+    this.#extras.delete(name);
     for (const own of signals.values()) {
       own.signal[relayHook](undefined);
       this.#context.outbox.unsubscribe(everySender(own.topic));
@@ -95,6 +151,7 @@ export class Feeds {
   close(): void {
     for (const signals of this.#owners.values())
       for (const own of signals.values()) own.signal[relayHook](undefined);
+    for (const extras of this.#extras.values()) extras.unwatch.forEach((stop) => stop());
   }
 
   /** Recomputes who each signal publishes for, from what the other members listen to. */

@@ -27,12 +27,15 @@ import {
   DEFAULT_MISSED_HEARTBEATS,
   defaultLogger,
   HELLO_TOPIC,
+  leavingMessage,
   parseEmissionTopic,
   PROTOCOL_VERSION,
   REGISTRY_TOPIC,
   SIGNAL_PREFIX,
   SunflareError,
   TimeoutError,
+  VALUES_TOPIC,
+  callTopic,
 } from "@sunflare/wire";
 import { deliverHook } from "../hooks.js";
 import type { SignalRegistry } from "../registry.js";
@@ -43,8 +46,9 @@ import type { BusLink, WireCodec } from "./link.js";
 import { Outbox } from "./outbox.js";
 import type { Peer } from "./peers.js";
 import { Peers, unref } from "./peers.js";
-import type { RegistryMessage } from "./protocol.js";
-import { readHello, readRegistry } from "./protocol.js";
+import type { CallMessage, RegistryMessage, ValuesMessage } from "./protocol.js";
+import { readCall, readHello, readRegistry, readValues } from "./protocol.js";
+import { Calls } from "./calls.js";
 import { StandIns } from "./stand-ins.js";
 
 /** Options of a {@link BusMember}. */
@@ -103,6 +107,9 @@ export interface BusMemberEvents {
 
 type State = "new" | "starting" | "running" | "closed";
 
+/** Emission topics remembered by the router; past that (a flood of senders), it starts over. */
+const MAX_ROUTES = 4096;
+
 /**
  * Makes a {@link SignalRegistry} one registry of a whole bus: what any
  * member registers is visible in every member's registry, as stand-in
@@ -142,11 +149,16 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   readonly #peers: Peers;
   readonly #standIns: StandIns;
   readonly #feeds: Feeds;
+  readonly #calls: Calls;
   #state: State = "new";
   #announceScheduled = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #heardHost: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  /** What each emission topic delivers to (`null`: nothing here, or this member's own). */
+  readonly #routes = new Map<string, { signal: AnySignal; label: string } | null>();
+  /** This member's inbox topic: calls to its owners, answers to its calls. */
+  readonly #inbox: string;
 
   /** @param options see {@link BusMemberOptions} */
   constructor(options: BusMemberOptions) {
@@ -162,6 +174,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       throw new RangeError("heartbeatMs must be positive and missedHeartbeats at least 1.");
     }
     this.#joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
+    this.#inbox = callTopic(this.id);
     this.#outbox = new Outbox(options.link, this.#logger, this.id);
     this.#peers = new Peers(this.heartbeatMs * this.missedHeartbeats, {
       joined: (peer) => this.emit("joined", this.#info(peer)),
@@ -176,9 +189,13 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       outbox: this.#outbox,
       peers: this.#peers,
       announce: () => this.#announce(),
+      publishValues: (values) => {
+        if (this.#state === "running") this.#sendValues(values);
+      },
     };
     this.#feeds = new Feeds(context);
-    this.#standIns = new StandIns(context, this.#feeds);
+    this.#calls = new Calls(context, this.#feeds);
+    this.#standIns = new StandIns(context, this.#feeds, this.#calls);
     options.link.listen(this.#onMessage);
   }
 
@@ -235,10 +252,11 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     for (const name of this.#registry.names()) {
       this.#feeds.adopt(name, new Map(Object.entries(this.#registry.signals(name))));
     }
-    await Promise.all([
-      this.#outbox.subscribe(REGISTRY_TOPIC),
-      this.#outbox.subscribe(HELLO_TOPIC),
-    ]);
+    await Promise.all(
+      [REGISTRY_TOPIC, HELLO_TOPIC, VALUES_TOPIC, callTopic(this.id)].map((topic) =>
+        this.#outbox.subscribe(topic),
+      ),
+    );
     if (this.#closing) return;
     this.#state = "running";
     // The heartbeat keeps the process alive while this member is on the bus
@@ -246,6 +264,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#heartbeat = setInterval(this.#beat, this.heartbeatMs);
     this.#sendHello();
     this.#sendRegistry();
+    this.#sendValues(this.#feeds.values());
   }
 
   /** Live members, this one first, with the owners each registered (before it starts: this one alone). */
@@ -291,11 +310,11 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#registry.off("registered", this.#onRegistered);
     this.#registry.off("unregistered", this.#onUnregistered);
     this.#feeds.close();
+    this.#calls.close();
     this.#standIns.close();
     try {
       if (wasRunning && reason === undefined) {
-        const leaving: RegistryMessage = { member: this.id, owners: {}, leaving: true };
-        await this.#outbox.sendLast(REGISTRY_TOPIC, this.#codec.encode(leaving));
+        await this.#outbox.sendLast(REGISTRY_TOPIC, this.#codec.encode(leavingMessage(this.id)));
       }
     } catch (error) {
       this.#logger.debug(`Member ${this.id} could not say it is leaving.`, error);
@@ -312,11 +331,13 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     owner: object,
     signals: ReadonlyMap<string, AnySignal>,
   ): void => {
+    this.#routes.clear();
     if (this.#standIns.isStandIn(owner) || this.#standIns.has(name)) return;
     this.#feeds.adopt(name, signals);
   };
 
   readonly #onUnregistered = (name: string, owner: object): void => {
+    this.#routes.clear();
     // A stand-in replaced by a local owner of the same name (the registry warned).
     if (this.#standIns.isStandIn(owner)) this.#standIns.replaced(name, owner);
     else this.#feeds.drop(name);
@@ -330,6 +351,8 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       if (topic.startsWith(SIGNAL_PREFIX)) this.#onEmission(topic, body);
       else if (topic === REGISTRY_TOPIC) this.#onRegistry(readRegistry(this.#codec.decode(body)));
       else if (topic === HELLO_TOPIC) this.#onHello(readHello(this.#codec.decode(body)).member);
+      else if (topic === VALUES_TOPIC) this.#onValues(readValues(this.#codec.decode(body)));
+      else if (topic === this.#inbox) this.#onCall(readCall(this.#codec.decode(body)));
     } catch (error) {
       this.#logger.warn(
         `Member ${this.id} ignored a malformed message on ${JSON.stringify(topic)}.`,
@@ -339,28 +362,50 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   };
 
   #onEmission(topic: string, body: Uint8Array): void {
-    const parsed = parseEmissionTopic(topic);
-    if (parsed === undefined || parsed.sender === this.id) return;
-    const signal =
-      this.#feeds.get(parsed.owner, parsed.signal) ??
-      this.#standIns.get(parsed.owner, parsed.signal);
-    if (signal === undefined) return;
+    // A topic names its signal and sender for as long as the registry stays as it is.
+    let route = this.#routes.get(topic);
+    if (route === undefined) {
+      if (this.#routes.size >= MAX_ROUTES) this.#routes.clear();
+      const parsed = parseEmissionTopic(topic);
+      const signal =
+        parsed === undefined || parsed.sender === this.id
+          ? undefined
+          : (this.#feeds.get(parsed.owner, parsed.signal) ??
+            this.#standIns.get(parsed.owner, parsed.signal));
+      route = signal === undefined ? null : { signal, label: `${parsed!.owner}.${parsed!.signal}` };
+      this.#routes.set(topic, route);
+    }
+    if (route === null) return;
     const args = this.#codec.decode(body);
     if (!Array.isArray(args)) throw new TypeError("an emission body must be an array of arguments");
     try {
-      signal[deliverHook](args as unknown[]);
+      route.signal[deliverHook](args as unknown[]);
     } catch (error) {
       this.#logger.error(
-        `A slot of ${parsed.owner}.${parsed.signal} failed on an emission from another member.`,
+        `A slot of ${route.label} failed on an emission from another member.`,
         error,
       );
     }
+  }
+
+  #onCall(message: CallMessage): void {
+    // Busy with calls, a member's heartbeat may queue behind them: a call proves it alive too.
+    this.#peers.touch(message.from);
+    this.#calls.receive(message);
   }
 
   #onHello(member: string): void {
     if (member === this.id) return;
     this.#peers.heard(member);
     this.#sendRegistry();
+    this.#sendValues(this.#feeds.values());
+  }
+
+  #onValues(message: ValuesMessage): void {
+    if (message.member === this.id) return;
+    const peer = this.#peers.valued(message.member, message.values);
+    this.#standIns.valuesChanged(peer, message.values);
+    this.#joined(peer);
   }
 
   #onRegistry(message: RegistryMessage): void {
@@ -373,15 +418,21 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     const peer = this.#peers.described(message);
     this.#standIns.sync(peer);
     this.#feeds.update();
-    if (typeof this.#host === "string" && peer.id === this.#host) {
-      this.#heardHost?.();
-      this.#heardHost = undefined;
-    }
+    this.#joined(peer);
+  }
+
+  /** Joining ends once the host's registry is known here, its properties' values included. */
+  #joined(peer: Peer): void {
+    if (this.#heardHost === undefined || peer.id !== this.#host || !peer.described) return;
+    if (!this.#standIns.complete(peer)) return;
+    this.#heardHost();
+    this.#heardHost = undefined;
   }
 
   /** `peer` is gone (already out of {@link Peers}): its owners go, and with the host, this member. */
   #withdrawn(peer: Peer, reason: "left" | "silent" | "exited"): void {
     const info = this.#info(peer);
+    this.#calls.gone(peer.id);
     this.#standIns.withdrawMember(peer.id);
     this.#feeds.update();
     this.emit("left", info, reason);
@@ -427,6 +478,19 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     );
   }
 
+  /** Values of this member's properties, when it has any. */
+  #sendValues(values: Record<string, Record<string, unknown>>): void {
+    if (Object.keys(values).length === 0) return;
+    try {
+      this.#outbox.send(VALUES_TOPIC, this.#codec.encode({ member: this.id, values }));
+    } catch (error) {
+      this.#logger.error(
+        `Member ${this.id}: property values that cannot be encoded stay here.`,
+        error,
+      );
+    }
+  }
+
   #sendRegistry(): void {
     const message: RegistryMessage = {
       member: this.id,
@@ -434,6 +498,8 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       owners: this.#feeds.owners(),
       listens: this.#standIns.listens(),
       feeds: this.#feeds.feeds(),
+      slots: this.#feeds.slots(),
+      properties: this.#feeds.properties(),
     };
     if (this.#host === true) message.host = true;
     this.#outbox.send(REGISTRY_TOPIC, this.#codec.encode(message));

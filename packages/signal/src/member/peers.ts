@@ -18,6 +18,12 @@ export interface Peer {
   listens: OwnerSignals | undefined;
   /** For each of its signals, the members it publishes for; `undefined`: it publishes whenever it emits. */
   feeds: Record<string, Record<string, string[]>> | undefined;
+  /** The slots of its owners others may call. */
+  slots: OwnerSignals | undefined;
+  /** The properties of its owners. */
+  properties: OwnerSignals | undefined;
+  /** The values of its properties, by owner, as its values messages said. */
+  values: Record<string, Record<string, unknown>>;
   /** Whether it said it is the bus's host. */
   host: boolean;
   /** Whether a registry of it arrived (a hello alone says only that it exists). */
@@ -64,6 +70,9 @@ export class Peers {
         owners: {},
         listens: {},
         feeds: undefined,
+        slots: undefined,
+        properties: undefined,
+        values: Object.create(null) as Peer["values"],
         host: false,
         described: false,
         lastHeard: now,
@@ -76,6 +85,12 @@ export class Peers {
     return peer;
   }
 
+  /** `id` was heard from (a call, its answer), if it is known: its silence deadline moves on. */
+  touch(id: string): void {
+    const peer = this.#peers.get(id);
+    if (peer !== undefined) peer.lastHeard = Date.now();
+  }
+
   /** Takes in `message`, the registry of a member other than this one. */
   described(message: RegistryMessage): Peer {
     const peer = this.heard(message.member, message.version);
@@ -83,8 +98,18 @@ export class Peers {
     peer.owners = message.owners;
     peer.listens = message.listens;
     peer.feeds = message.feeds;
+    peer.slots = message.slots;
+    peer.properties = message.properties;
     peer.host ||= message.host === true;
     peer.described = true;
+    return peer;
+  }
+
+  /** Takes in the values `id` sent of its properties. */
+  valued(id: string, values: Record<string, Record<string, unknown>>): Peer {
+    const peer = this.heard(id);
+    for (const [owner, changed] of Object.entries(values))
+      Object.assign((peer.values[owner] ??= {}), changed);
     return peer;
   }
 

@@ -26,6 +26,40 @@ export interface RegistryMessage {
   feeds?: Record<string, Record<string, string[]>>;
   /** Extension: this member is the bus's host (it runs the forwarder). */
   host?: boolean;
+  /** Version 2: the slots of its owners that other members may call. */
+  slots?: OwnerSignals;
+  /** Version 2: the properties of its owners (their values travel in values messages). */
+  properties?: OwnerSignals;
+}
+
+/** The values message: current values of a member's properties, by owner and property. */
+export interface ValuesMessage {
+  member: string;
+  values: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * A message to a member's inbox: a call (`slot` and `args`, or `property`
+ * and `value` for a set), its `cancel`, and the answers (`progress`,
+ * `result`, `error`). `id` is the caller's; `from` the sender's member id.
+ */
+export interface CallMessage {
+  from: string;
+  id: number;
+  owner?: string;
+  slot?: string;
+  args?: unknown[];
+  property?: string;
+  value?: unknown;
+  cancel?: true;
+  progress?: unknown;
+  result?: unknown;
+  /** `remote`: with code `"remote"`, what the slot threw. */
+  error?: {
+    code: string;
+    message: string;
+    remote?: { name: string; message: string; stack?: string };
+  };
 }
 
 /** The hello message. */
@@ -78,6 +112,8 @@ export function readRegistry(value: unknown): RegistryMessage {
     throw new TypeError("`owners` of a registry message must map owner names to signal names");
   }
   const message: RegistryMessage = { member, owners };
+  if (isOwnerSignals(value.slots)) message.slots = value.slots;
+  if (isOwnerSignals(value.properties)) message.properties = value.properties;
   if (leaving === true) message.leaving = true;
   if (typeof version === "number") message.version = version;
   if (isOwnerSignals(listens)) message.listens = listens;
@@ -96,4 +132,34 @@ export function readHello(value: unknown): HelloMessage {
   return typeof value.version === "number"
     ? { member: value.member, version: value.version }
     : { member: value.member };
+}
+
+/** A decoded values body checked against its shape; throws a `TypeError` saying what is wrong. */
+export function readValues(value: unknown): ValuesMessage {
+  if (
+    !isRecord(value) ||
+    typeof value.member !== "string" ||
+    !isRecord(value.values) ||
+    !Object.values(value.values).every(isRecord)
+  ) {
+    throw new TypeError(
+      "a values message must be a map with `member` and `values: {owner: {property: value}}`",
+    );
+  }
+  return { member: value.member, values: value.values as ValuesMessage["values"] };
+}
+
+/** A decoded inbox body checked against its shape; throws a `TypeError` saying what is wrong. */
+export function readCall(value: unknown): CallMessage {
+  if (!isRecord(value) || typeof value.from !== "string" || typeof value.id !== "number") {
+    throw new TypeError("a call message must be a map with a string `from` and a number `id`");
+  }
+  const { error } = value;
+  if (
+    error !== undefined &&
+    !(isRecord(error) && typeof error.code === "string" && typeof error.message === "string")
+  ) {
+    throw new TypeError("the `error` of a call message must be a map with `code` and `message`");
+  }
+  return value as unknown as CallMessage;
 }

@@ -7,7 +7,9 @@
  * @internal
  */
 import { emissionTopic } from "@sunflare/wire";
-import { relayHook } from "../hooks.js";
+import type { RemoteCall } from "../hooks.js";
+import { callHook, relayHook } from "../hooks.js";
+import type { Calls } from "./calls.js";
 import type { MemberContext } from "./context.js";
 import type { Feeds } from "./feeds.js";
 import type { Peer } from "./peers.js";
@@ -15,11 +17,17 @@ import type { OwnerSignals } from "./protocol.js";
 import { fromSender } from "./protocol.js";
 import type { StandInHost } from "./stand-in-signal.js";
 import { StandInSignal } from "./stand-in-signal.js";
+import { StandInProperty } from "./stand-in-property.js";
 
 interface StandIn {
   readonly owner: string;
   readonly member: string;
-  readonly object: Readonly<Record<string, StandInSignal>>;
+  /** What is registered: the signals and properties as fields, and the hook calls go through. */
+  readonly object: object;
+  readonly signals: Readonly<Record<string, StandInSignal>>;
+  readonly properties: Readonly<Record<string, StandInProperty>>;
+  /** Its signals, slots and properties, to tell when they changed. */
+  readonly shape: string;
 }
 
 /** @internal */
@@ -33,9 +41,12 @@ export class StandIns implements StandInHost {
   readonly #warned = new Set<string>();
   #closed = false;
 
-  constructor(context: MemberContext, feeds: Feeds) {
+  readonly #calls: Calls;
+
+  constructor(context: MemberContext, feeds: Feeds, calls: Calls) {
     this.#context = context;
     this.#feeds = feeds;
+    this.#calls = calls;
   }
 
   /** Whether `object` is one of the stand-ins (the registry's events name it). */
@@ -49,7 +60,7 @@ export class StandIns implements StandInHost {
 
   /** The stand-in signal `owner.signal`, if `owner` is another member's. */
   get(owner: string, signal: string): StandInSignal | undefined {
-    return this.#byOwner.get(owner)?.object[signal];
+    return this.#byOwner.get(owner)?.signals[signal];
   }
 
   /** The owners `member` registered, as stand-ins here. */
@@ -65,7 +76,33 @@ export class StandIns implements StandInHost {
     return listens;
   }
 
-  /** Brings the stand-ins of `peer` in line with its registry, and their liveness with its feeds. */
+  /** Whether every owner `peer`'s registry lists stands here (none waits for its values). */
+  complete(peer: Peer): boolean {
+    return Object.keys(peer.owners).every((owner) => {
+      const values = peer.values[owner];
+      return (peer.properties?.[owner] ?? []).every(
+        (name) => values !== undefined && name in values,
+      );
+    });
+  }
+
+  /** The values of `peer`'s properties changed (they are in `peer.values` now): stand-ins follow. */
+  valuesChanged(peer: Peer, values: Record<string, Record<string, unknown>>): void {
+    for (const [owner, changed] of Object.entries(values)) {
+      const standIn = this.#byOwner.get(owner);
+      if (standIn?.member !== peer.id) continue;
+      for (const [name, value] of Object.entries(changed))
+        if (Object.hasOwn(standIn.properties, name)) standIn.properties[name]!.receive(value);
+    }
+    // Owners whose values were missing may be complete now.
+    if (Object.keys(peer.owners).some((owner) => !this.#byOwner.has(owner))) this.sync(peer);
+  }
+
+  /**
+   * Brings the stand-ins of `peer` in line with its registry, and their
+   * liveness with its feeds. An owner with properties is registered here
+   * once their values arrived: whoever sees it (`has`) sees them.
+   */
   sync(peer: Peer): void {
     for (const [owner, names] of Object.entries(peer.owners)) {
       const standIn = this.#byOwner.get(owner);
@@ -83,13 +120,17 @@ export class StandIns implements StandInHost {
         );
         continue;
       }
+      const slots = peer.slots?.[owner] ?? [];
+      const properties = peer.properties?.[owner] ?? [];
+      const shape = JSON.stringify([names, slots, properties]);
       if (standIn !== undefined) {
-        const known = Object.keys(standIn.object);
-        if (known.length === names.length && known.every((name) => names.includes(name))) continue;
+        if (standIn.shape === shape) continue;
         // Its signals changed: re-register, and connections follow the new set.
         this.#withdraw(standIn);
       }
-      this.#add(peer, owner, names);
+      const values = peer.values[owner];
+      if (properties.every((name) => values !== undefined && name in values))
+        this.#add(peer, owner, { names, slots, properties, shape });
     }
     for (const standIn of [...this.#byOwner.values()]) {
       if (standIn.member === peer.id && !(standIn.owner in peer.owners)) this.#withdraw(standIn);
@@ -138,21 +179,41 @@ export class StandIns implements StandInHost {
     this.#context.announce();
   }
 
-  #add(peer: Peer, owner: string, names: readonly string[]): void {
+  #add(
+    peer: Peer,
+    owner: string,
+    parts: { names: string[]; slots: string[]; properties: string[]; shape: string },
+  ): void {
     this.#context.logger.debug(
       `Member ${this.#context.id}: ${owner} of member ${peer.id} is known here now.`,
     );
-    const object: Record<string, StandInSignal> = {};
-    for (const name of names) {
+    const signals: Record<string, StandInSignal> = {};
+    for (const name of parts.names) {
       const topic = emissionTopic(owner, name);
       const signal = new StandInSignal(owner, name, topic, peer.version < 2, this);
       signal[relayHook]((args) => this.#publish(signal, args));
-      object[name] = signal;
+      signals[name] = signal;
     }
-    const standIn: StandIn = { owner, member: peer.id, object };
+    const properties: Record<string, StandInProperty> = {};
+    for (const name of parts.properties) {
+      properties[name] = new StandInProperty(peer.values[owner]![name], (value) =>
+        this.#calls.set(peer.id, owner, name, value),
+      );
+    }
+    const call: RemoteCall = (slot, args, options) =>
+      this.#calls.call(peer.id, owner, slot, args, options);
+    const object = { ...signals, ...properties, [callHook]: call };
+    const standIn: StandIn = {
+      owner,
+      member: peer.id,
+      object,
+      signals,
+      properties,
+      shape: parts.shape,
+    };
     this.#byOwner.set(owner, standIn);
     this.#objects.add(object);
-    this.#context.registry.registerSignals(object, { name: owner });
+    this.#context.registry.registerSignals(object, { name: owner, slots: parts.slots });
   }
 
   /** Removes a stand-in from the registry; connections to it wait for the owner to come back. */
@@ -169,7 +230,7 @@ export class StandIns implements StandInHost {
   #drop(standIn: StandIn): void {
     if (this.#byOwner.get(standIn.owner) !== standIn) return;
     this.#byOwner.delete(standIn.owner);
-    for (const signal of Object.values(standIn.object)) {
+    for (const signal of Object.values(standIn.signals)) {
       signal[relayHook](undefined);
       if (this.#listening.delete(signal)) this.#context.outbox.unsubscribe(signal.prefix);
     }

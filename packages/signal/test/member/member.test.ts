@@ -1,68 +1,12 @@
 import { SignalRegistry } from "../../src/registry.js";
 import { Signal } from "../../src/signal.js";
-import type { BusLink, WireCodec } from "../../src/member/link.js";
 import { BusMember } from "../../src/member/member.js";
+import { codec, Hub, LoopLink, pair } from "./hub.js";
 
 // BusMember is transport-agnostic: here two members share an in-memory
 // link (what a browser page's or a test's transport would be), so the
 // protocol logic is checked without ZeroMQ. The ZeroMQ side is tested in
 // @sunflare/virtual with real sockets.
-
-const codec: WireCodec = {
-  encode: (value) => new TextEncoder().encode(JSON.stringify(value)),
-  decode: (data) => JSON.parse(new TextDecoder().decode(data)) as unknown,
-};
-
-/** A hub that delivers every message to each link subscribed to a prefix of its topic, a task later. */
-class Hub {
-  readonly links = new Set<LoopLink>();
-  #inFlight = 0;
-  #idle: (() => void)[] = [];
-  publish(topic: string, body: Uint8Array): void {
-    for (const link of this.links) {
-      if ([...link.topics].some((prefix) => topic.startsWith(prefix))) {
-        this.#inFlight++;
-        setTimeout(() => {
-          link.deliver(topic, body);
-          if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
-        }, 0);
-      }
-    }
-  }
-  /** Resolves once every message published so far, and all they caused, has been delivered. */
-  idle(): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
-  }
-}
-
-class LoopLink implements BusLink {
-  readonly topics = new Set<string>();
-  #handler: ((topic: string, body: Uint8Array) => void) | undefined;
-  constructor(private readonly hub: Hub) {
-    hub.links.add(this);
-  }
-  send(topic: string, body: Uint8Array): Promise<void> {
-    this.hub.publish(topic, body);
-    return Promise.resolve();
-  }
-  subscribe(topic: string): Promise<void> {
-    this.topics.add(topic);
-    return Promise.resolve();
-  }
-  unsubscribe(topic: string): void {
-    this.topics.delete(topic);
-  }
-  listen(handler: (topic: string, body: Uint8Array) => void): void {
-    this.#handler = handler;
-  }
-  deliver(topic: string, body: Uint8Array): void {
-    this.#handler?.(topic, body);
-  }
-  close(): void {
-    this.hub.links.delete(this);
-  }
-}
 
 class Stage {
   readonly sigMoved = new Signal<[number]>();
@@ -165,42 +109,6 @@ test("Connection.ready: at once when registered, on registration when deferred, 
   const missing = registry.connect("Nobody", "sig", () => undefined);
   await expect(missing.ready).rejects.toThrow(/closed/);
 });
-
-/** Two members over one hub, the second joined to the first; both closed by `close()`. */
-async function pair(hub: Hub): Promise<{
-  host: BusMember;
-  hostRegistry: SignalRegistry;
-  member: BusMember;
-  memberRegistry: SignalRegistry;
-  close(): Promise<void>;
-}> {
-  const hostRegistry = new SignalRegistry();
-  const host = new BusMember({
-    registry: hostRegistry,
-    link: new LoopLink(hub),
-    codec,
-    host: true,
-  });
-  await host.start();
-  const memberRegistry = new SignalRegistry();
-  const member = new BusMember({
-    registry: memberRegistry,
-    link: new LoopLink(hub),
-    codec,
-    host: host.id,
-  });
-  await member.start();
-  return {
-    host,
-    hostRegistry,
-    member,
-    memberRegistry,
-    close: async () => {
-      await member.close();
-      await host.close();
-    },
-  };
-}
 
 test("version 2: an emission's topic names its sender, and a member drops its own by that id", async () => {
   const hub = new Hub();
