@@ -17,7 +17,10 @@ export type { HasConnection, HasRegistration, HasShutdown } from "./plugin.js";
 // Everything a plugin needs, so that it can import from this package alone.
 export {
   BusMember,
+  CallError,
   disconnectReceiver,
+  isProperty,
+  Property,
   isSunflareError,
   SignalBus,
   SunflareError,
@@ -31,7 +34,15 @@ export {
 export type {
   BusLink,
   BusMemberEvents,
+  Call,
+  CallErrorCode,
+  CallOptions,
   Connection,
+  OwnerInfo,
+  PropertyMap,
+  PropertyOptions,
+  RemoteErrorInfo,
+  SlotMap,
   ErrorCode,
   ConnectOptions,
   Logger,

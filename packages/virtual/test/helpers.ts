@@ -15,6 +15,8 @@ export interface StartedMember {
   readonly reports: Record<string, unknown>[];
   /** Resolves with the first report that has `key`. */
   next(key: string): Promise<unknown>;
+  /** Resolves with the first report that `match` accepts. */
+  report(match: (report: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Resolves with the exit code. */
   readonly exited: Promise<number | null>;
   /** Asks it to shut its bus down. */
@@ -32,19 +34,28 @@ export class Host {
 
 export const fixture = (name: string, dir = join(__dirname, "fixtures")): string => join(dir, name);
 
-/** Starts `fixtures/member.ts` as a worker thread or a forked child process. */
+/** Starts `fixtures/member.ts` (or `file`) as a worker thread or a forked child process. */
 export function startMember(
   kind: "worker" | "process",
   data: { address: BusAddress; name?: string; heartbeatMs?: number },
   directory?: string,
+  file = "member.ts",
 ): StartedMember {
   const reports: Record<string, unknown>[] = [];
   const waiting = new Map<string, ((value: unknown) => void)[]>();
   let failed: (error: unknown) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);
+  const matchers: {
+    match: (report: Record<string, unknown>) => boolean;
+    found(r: Record<string, unknown>): void;
+  }[] = [];
   const onReport = (report: Record<string, unknown>): void => {
     reports.push(report);
+    for (const matcher of matchers.splice(0)) {
+      if (matcher.match(report)) matcher.found(report);
+      else matchers.push(matcher);
+    }
     for (const [key, resolvers] of waiting) {
       if (key in report) {
         waiting.delete(key);
@@ -66,12 +77,12 @@ export function startMember(
   let worker: Worker | undefined;
   let exited: Promise<number | null>;
   if (kind === "worker") {
-    worker = tsWorker(fixture("member.ts", directory), data);
+    worker = tsWorker(fixture(file, directory), data);
     worker.on("message", onReport);
     worker.on("error", failed);
     exited = new Promise((resolve) => worker!.once("exit", resolve));
   } else {
-    child = fork(fixture("member.ts", directory), [JSON.stringify(data)], {
+    child = fork(fixture(file, directory), [JSON.stringify(data)], {
       execArgv: tsArgs(),
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -81,15 +92,26 @@ export function startMember(
     );
   }
   void exited.then((code) => failed(new Error(`the ${kind} member exited (${code}) early`)));
+  const report = (
+    match: (report: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown>> => {
+    const found = reports.find(match);
+    if (found) return Promise.resolve(found);
+    return Promise.race([
+      new Promise<Record<string, unknown>>((resolve) => matchers.push({ match, found: resolve })),
+      failure,
+    ]);
+  };
   return {
     kind,
     live: next("live") as Promise<string>,
     reports,
     next,
+    report,
     exited,
     shutdown: () => {
       if (worker) worker.postMessage("shutdown");
-      else child?.send("shutdown");
+      else if (child?.connected === true) child.send("shutdown");
     },
     child,
     worker,
