@@ -205,3 +205,53 @@ test("a page speaks as its own member only: a registry in another member's name 
   await page.close();
   await setup.close();
 });
+
+test.each([
+  [
+    "an emission",
+    (host: string) => [`\u0000sunflare/signal/Host/sigGo\u0000${host}`, [1]] as const,
+  ],
+  [
+    "a values message",
+    (host: string) => ["\u0000sunflare/values", { member: host, values: {} }] as const,
+  ],
+  [
+    "a call answer",
+    (host: string) => [`\u0000sunflare/call/${host}`, { from: host, id: 1, result: 0 }] as const,
+  ],
+])(
+  "a page speaks as its own member only: %s in another member's name closes it",
+  async (_, forge) => {
+    const setup = await served();
+    const page = await open(setup.gateway.url);
+    const [topic, body] = forge(setup.bus.member);
+    const closed = await page.evaluate(
+      ({ url, topic, body }) =>
+        new Promise<string>((resolve) => {
+          const { encode } = window.sunflare;
+          const frame = (name: string, payload: Uint8Array) => {
+            const bytes = new TextEncoder().encode(name);
+            const out = new Uint8Array(3 + bytes.length + payload.length);
+            out.set([1, 0, bytes.length], 0);
+            out.set(bytes, 3);
+            out.set(payload, 3 + bytes.length);
+            return out;
+          };
+          const socket = new WebSocket(url);
+          socket.binaryType = "arraybuffer";
+          socket.onopen = () => {
+            socket.send(frame("\u0000sunflare/hello", encode({ member: "page-2" })));
+            socket.send(frame(topic, encode(body)));
+          };
+          socket.onclose = (event) => resolve(`${event.code}`);
+        }),
+      { url: socketUrlOf(setup.gateway.url), topic, body },
+    );
+    expect(closed).toBe(String(CloseCode.reserved));
+    expect(setup.logger.warnings.join("\n")).toMatch(
+      /(speaks|emits) as the member of its hello only/,
+    );
+    await page.close();
+    await setup.close();
+  },
+);

@@ -12,8 +12,11 @@ export { CloseCode } from "../wire/close-codes.js";
 export type { CloseCodeValue } from "../wire/close-codes.js";
 // What a page needs besides, so that a plain page imports one module.
 export {
+  CallError,
   ClosedError,
   EmitError,
+  isProperty,
+  Property,
   isSignal,
   isSunflareError,
   Signal,
@@ -25,7 +28,11 @@ export {
 } from "@sunflare/signal";
 export type {
   BusMember,
+  Call,
+  CallErrorCode,
+  CallOptions,
   Connection,
+  OwnerInfo,
   ErrorCode,
   MemberInfo,
   SignalMap,

@@ -8,12 +8,14 @@
 import { decode, encode } from "@sunflare/codec";
 import type { Logger } from "@sunflare/wire";
 import {
+  CALL_PREFIX,
   DEFAULT_HEARTBEAT_MS,
   HELLO_TOPIC,
   isReserved,
   parseEmissionTopic,
   REGISTRY_TOPIC,
   SIGNAL_PREFIX,
+  VALUES_TOPIC,
 } from "@sunflare/wire";
 import type { Message, Publisher, Subscriber } from "@sunflare/forwarder";
 import type { WebSocket } from "ws";
@@ -75,7 +77,7 @@ export class PageRelay {
     if (this.#closed) return;
     if (code !== CloseCode.goingAway)
       this.options.logger.warn(`${this.options.label} closed: ${reason}`);
-    this.socket.close(code, reason);
+    this.socket.close(code, closeReason(reason));
     this.#release();
   }
 
@@ -109,12 +111,24 @@ export class PageRelay {
       );
       return false;
     }
-    if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC) return true;
-    let message: { member?: unknown; leaving?: unknown };
+    const values = topic === VALUES_TOPIC;
+    const call = topic.startsWith(CALL_PREFIX);
+    if (topic !== HELLO_TOPIC && topic !== REGISTRY_TOPIC && !values && !call) return true;
+    let message: { member?: unknown; leaving?: unknown; from?: unknown };
     try {
-      message = decode<{ member?: unknown; leaving?: unknown }>(body);
+      message = decode<{ member?: unknown; leaving?: unknown; from?: unknown }>(body);
     } catch {
       message = {};
+    }
+    // Values name their member, calls and answers their sender: the page's own, always.
+    if (values || call) {
+      const who = values ? message.member : message.from;
+      if (this.#speaksAs !== undefined && who === this.#speaksAs) return true;
+      this.close(
+        CloseCode.reserved,
+        `a page speaks as the member of its hello only (got ${JSON.stringify(topic)} for ${JSON.stringify(who)})`,
+      );
+      return false;
     }
     const member = message.member;
     const speaksAs = this.#speaksAs ?? (topic === HELLO_TOPIC ? member : undefined);
@@ -224,4 +238,12 @@ export class PageRelay {
     if (!this.#closed)
       this.#outbox.push(message.topic, topicBytes, body, isReserved(message.topic));
   };
+}
+
+/** `reason` cut to what a WebSocket close frame carries (123 bytes of UTF-8); the log has it whole. */
+function closeReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= 123) return reason;
+  // Decoding a cut in the middle of a character drops that character.
+  return new TextDecoder().decode(bytes.subarray(0, 120)).replace(/\uFFFD$/, "") + "…";
 }
