@@ -1,8 +1,10 @@
 /**
  * Smoke test of `--web`: runs the demo as a child process, opens the URL it
  * prints in Debian's Chromium (playwright-core, never a downloaded browser),
- * presses Start, waits for drawn frames, saves a screenshot to
- * apps/demo/out/web.png, presses Stop and expects the demo to exit 0.
+ * checks that it shows the camera's exposure and the stage's position as
+ * soon as it is ready, presses Start, sets the exposure, waits for drawn
+ * frames, saves a screenshot to apps/demo/out/web.png, presses Stop and
+ * expects the demo to exit 0.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -36,7 +38,17 @@ export async function webSmoke(): Promise<string> {
     const page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
     await page.goto(url);
     await page.waitForSelector("body[data-ready]");
+    const atLoad = await page.evaluate(() =>
+      ["camera-exposure", "position"].map((id) => document.getElementById(id)?.textContent),
+    );
+    if (atLoad[0] !== "20 ms" || atLoad[1] !== "0, 0 µm")
+      throw new Error(`the page shows exposure ${atLoad[0]}, stage ${atLoad[1]} at load`);
     await page.click("#start");
+    await page.fill("#exposure", "30");
+    await page.dispatchEvent("#exposure", "change");
+    await page.waitForFunction(
+      () => document.getElementById("camera-exposure")?.textContent === "30 ms",
+    );
     await page.waitForFunction(() => Number(document.getElementById("frames")?.textContent) >= 60);
     const stats = await page.evaluate(() =>
       ["fps", "latency", "lost"].map((id) => document.getElementById(id)?.textContent),
@@ -46,7 +58,7 @@ export async function webSmoke(): Promise<string> {
     await page.click("#stop");
     const [code] = (await exited) as [number | null];
     if (code !== 0) throw new Error(`the demo exited with ${code} after Stop`);
-    return `${stats[0]} fps, latency ${stats[1]}, ${stats[2]} lost; screenshot ${screenshot}`;
+    return `${stats[0]} fps, latency ${stats[1]}, ${stats[2]} lost, exposure and stage shown at load, exposure set to 30 ms; screenshot ${screenshot}`;
   } finally {
     child.kill();
     await browser.close();

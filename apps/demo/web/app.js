@@ -1,6 +1,7 @@
 // The demo's live view: a plain ES module, no build step. It joins the bus through the gateway
-// that served it, draws the camera's 16-bit frames with auto-contrast, shows the stage and the
-// statistics, and drives the acquisition with its own signals.
+// that served it, draws the camera's 16-bit frames with auto-contrast and shows the statistics.
+// Its Start and Stop are its own signals; the camera's exposure and the stage's position are the
+// plugins' properties, which it shows from the moment it loads and (the exposure) sets.
 import { asNDArray, connectWeb, Signal } from "/sunflare-web.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,28 +16,45 @@ bus.closed.then(
   ({ code, reason }) => ($("state").textContent = `disconnected (${code} ${reason})`),
 );
 
-// The page's controls are signals on the bus, like any plugin's.
+// The page's Start and Stop are signals on the bus, like any plugin's.
 const view = {
   sigStart: new Signal(),
   sigStop: new Signal(),
-  sigExposure: new Signal(),
 };
 bus.registerSignals(view, { name: "LiveView" });
-bus.connect("Stage", "sigPositionChanged", (x, y) => {
-  $("position").textContent = `${x.toFixed(0)}, ${y.toFixed(0)} µm`;
-});
-bus.connect("Camera", "sigExposureChanged", (ms) => {
+
+// The camera's exposure and the stage's position are properties: the page knows their current
+// values the moment it sees their owners (shown at once), and hears every change.
+await Promise.all(["Camera", "Stage"].map(known));
+const { exposure } = bus.properties("Camera");
+const { position } = bus.properties("Stage");
+const showExposure = (ms) => {
   $("camera-exposure").textContent = `${ms} ms`;
-});
+  if (document.activeElement !== $("exposure")) $("exposure").value = String(ms);
+};
+const showPosition = ([x, y]) => {
+  $("position").textContent = `${x.toFixed(0)}, ${y.toFixed(0)} µm`;
+};
+showExposure(exposure.value);
+exposure.changed.connect(showExposure);
+showPosition(position.value);
+position.changed.connect(showPosition);
 
 $("start").onclick = () => view.sigStart.emit();
 $("stop").onclick = () => {
   view.sigStop.emit();
   $("state").textContent = "stopped";
 };
-$("exposure").onchange = (event) => {
-  const ms = Number(event.target.value);
-  if (ms > 0) view.sigExposure.emit(ms);
+// The camera decides: `set` resolves with the exposure it accepted, or rejects with why not.
+$("exposure").onchange = async (event) => {
+  $("exposure-error").textContent = "";
+  try {
+    showExposure(await exposure.set(Number(event.target.value)));
+  } catch (error) {
+    // A CallError: `remote` is what the camera's validate threw.
+    $("exposure-error").textContent = error.remote?.message ?? error.message;
+    $("exposure").value = String(exposure.value);
+  }
 };
 for (const id of ["start", "stop", "exposure"]) $(id).disabled = false;
 
@@ -63,6 +81,22 @@ for await (const message of frames) {
   $("fps").textContent = stats.fps.toFixed(0);
   $("latency").textContent = `${stats.latencyMs.toFixed(1)} ms`;
   $("lost").textContent = String(stats.lost);
+}
+
+/**
+ * Resolves once `name` is on the bus, its properties' values with it. (`connectWeb` resolves
+ * when the host has answered; an owner with properties shows up a moment later, with its values.)
+ */
+function known(name) {
+  if (bus.has(name)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = (registered) => {
+      if (registered !== name) return;
+      bus.registry.off("registered", check);
+      resolve();
+    };
+    bus.registry.on("registered", check);
+  });
 }
 
 /** Draws 16-bit counts as grey levels stretched between their 0.5% and 99.9% quantiles. */

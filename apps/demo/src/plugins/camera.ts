@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { allocNDArray } from "@sunflare/codec";
 import type { Publisher } from "@sunflare/forwarder";
-import { Signal, type SignalRegistry } from "@sunflare/signal";
+import { Property, Signal, type SignalRegistry } from "@sunflare/signal";
 import { slot } from "@sunflare/slot";
 import { BeadScene } from "../sim/scene.js";
 import {
@@ -14,12 +14,18 @@ import {
 
 declare module "@sunflare/signal" {
   interface SignalMap {
-    Camera: Pick<Camera, "sigAcquisitionStarted" | "sigAcquisitionStopped" | "sigExposureChanged">;
+    Camera: Pick<Camera, "sigAcquisitionStarted" | "sigAcquisitionStopped">;
+  }
+  interface PropertyMap {
+    Camera: Pick<Camera, "exposure">;
   }
 }
 
-/** What the camera needs from the bus: signals, and a publisher for its frames. */
-export interface CameraBus extends Pick<SignalRegistry, "registerSignals" | "connect"> {
+/** What the camera needs from the bus: signals and properties, and a publisher for its frames. */
+export interface CameraBus extends Pick<
+  SignalRegistry,
+  "registerSignals" | "connect" | "has" | "properties"
+> {
   connectPublisher(): Publisher;
 }
 
@@ -48,22 +54,23 @@ export interface CameraOptions {
  * A simulated 16-bit camera looking at fluorescent beads on the stage.
  *
  * Registered as `Camera`: `sigAcquisitionStarted(frames)`,
- * `sigAcquisitionStopped(sent, error?)` and `sigExposureChanged(ms)`. Frames
- * go out on `camera/frames` as {@link FrameMessage}s; every send is awaited,
- * so a burst never outruns the socket and nothing is dropped on our side.
+ * `sigAcquisitionStopped(sent, error?)` and the property `exposure`
+ * (milliseconds; it refuses a value that is not positive). Frames go out on
+ * `camera/frames` as {@link FrameMessage}s; every send is awaited, so a
+ * burst never outruns the socket and nothing is dropped on our side.
  */
 export class Camera {
   /** An acquisition of `frames` frames has started. */
   readonly sigAcquisitionStarted = new Signal<[frames: number]>();
   /** The acquisition is over; `sent` frames published in the session so far; `error` if it failed. */
   readonly sigAcquisitionStopped = new Signal<[sent: number, error?: Error]>();
-  /** The exposure is now `ms` milliseconds. */
-  readonly sigExposureChanged = new Signal<[ms: number]>();
+  /** Exposure, milliseconds: anyone on the bus reads it, watches it and sets it. */
+  readonly exposure: Property<number>;
 
   private readonly scene: BeadScene;
   private publisher: Publisher | undefined;
-  private exposureMs: number;
-  private stagePosition: [x: number, y: number] = [0, 0];
+  /** Where the slide is: the stage's position, when there is a stage. */
+  private stage: { readonly value: readonly [x: number, y: number] } = { value: [0, 0] };
   private sent = 0;
   private acquisition: Promise<void> | undefined;
   private stopRequested = false;
@@ -74,7 +81,11 @@ export class Camera {
     private readonly options: CameraOptions,
   ) {
     this.scene = new BeadScene({ width: options.width, height: options.height });
-    this.exposureMs = options.exposureMs ?? 20;
+    this.exposure = new Property(options.exposureMs ?? 20, {
+      validate: (ms) => {
+        if (!(ms > 0)) throw new RangeError(`Camera: exposure must be positive, got ${ms}`);
+      },
+    });
   }
 
   registrationPhase(): void {
@@ -83,12 +94,11 @@ export class Camera {
 
   connectionPhase(): void {
     this.publisher = this.bus.connectPublisher();
-    // The slide sits on the stage: what the camera sees follows the stage.
-    this.bus.connect("Stage", "sigPositionChanged", this.onStageMoved);
+    // The slide sits on the stage: what the camera sees follows the stage's position.
+    if (this.bus.has("Stage")) this.stage = this.bus.properties("Stage").position;
     const controller = this.options.controller ?? "AcquisitionController";
     this.bus.connect(controller, "sigAcquisitionRequested", this.start);
     this.bus.connect(controller, "sigStopRequested", this.stop);
-    this.bus.connect(controller, "sigExposureRequested", this.setExposure);
   }
 
   /** Starts acquiring `frames` frames (until {@link Camera.stop} when omitted). */
@@ -103,18 +113,6 @@ export class Camera {
   @slot
   stop(): void {
     this.stopRequested = true;
-  }
-
-  @slot
-  setExposure(ms: number): void {
-    if (!(ms > 0)) throw new RangeError(`Camera: exposure must be positive, got ${ms}`);
-    this.exposureMs = ms;
-    this.sigExposureChanged.emit(ms);
-  }
-
-  @slot({ private: true })
-  onStageMoved(x: number, y: number): void {
-    this.stagePosition = [x, y];
   }
 
   async shutdown(): Promise<void> {
@@ -147,15 +145,16 @@ export class Camera {
         // A camera behind schedule still yields to the event loop once per frame (sends
         // resolve at once), so signals, heartbeats and pages are served while it streams.
         await delay(Math.max(0, wait));
-        const [x, y] = this.stagePosition;
+        const [x, y] = this.stage.value;
+        const exposureMs = this.exposure.value;
         // A new framed array per frame: encoding writes the message around its
         // pixels without copying them, and the message owns them once sent.
         const frame = allocNDArray("uint16", [height, width]);
-        this.scene.render(x / pixelSize, y / pixelSize, this.exposureMs, frame.data);
+        this.scene.render(x / pixelSize, y / pixelSize, exposureMs, frame.data);
         const message: FrameMessage = {
           seq: this.sent,
           timestamp: wallClock(),
-          exposureMs: this.exposureMs,
+          exposureMs,
           position: [x, y],
           frame,
         };

@@ -12,17 +12,19 @@ declare module "@sunflare/signal" {
   interface SignalMap {
     AcquisitionController: Pick<
       AcquisitionController,
-      | "sigMoveRequested"
-      | "sigAcquisitionRequested"
-      | "sigStopRequested"
-      | "sigExposureRequested"
-      | "sigScanFinished"
+      "sigAcquisitionRequested" | "sigStopRequested" | "sigScanFinished"
     >;
   }
 }
 
-/** What the controller needs from the bus: signals by name, and a publisher for progress. */
-export interface ControllerBus extends Pick<SignalRegistry, "registerSignals" | "signals" | "has"> {
+/**
+ * What the controller needs from the bus: signals, calls and properties by
+ * name, and a publisher for progress.
+ */
+export interface ControllerBus extends Pick<
+  SignalRegistry,
+  "registerSignals" | "signals" | "has" | "call" | "properties"
+> {
   connectPublisher(): Publisher;
 }
 
@@ -42,23 +44,19 @@ export interface ScanPlan {
 /**
  * Runs a tiled scan: move the stage, acquire N frames, next tile.
  *
- * It knows the stage and the camera only by their registry names: in its
- * connection phase it looks up their signals on the bus, and it drives them
- * by emitting its own request signals, which they listen to.
+ * It knows the stage and the camera only by their registry names: it sets
+ * the camera's `exposure` property, calls the stage's `moveTo` and waits for
+ * its answer, and drives the camera's acquisitions by emitting its own
+ * request signals, which the camera listens to.
  */
 export class AcquisitionController {
-  /** Asks the stage to move to (x, y) micrometres. */
-  readonly sigMoveRequested = new Signal<[x: number, y: number]>();
   /** Asks the camera to acquire `frames` frames. */
   readonly sigAcquisitionRequested = new Signal<[frames: number]>();
   /** Asks the camera to stop acquiring. */
   readonly sigStopRequested = new Signal();
-  /** Asks the camera for an exposure of `ms` milliseconds. */
-  readonly sigExposureRequested = new Signal<[ms: number]>();
   /** The scan is complete: `frames` frames acquired. */
   readonly sigScanFinished = new Signal<[frames: number]>();
 
-  private stage: SignalsFor<"Stage"> | undefined;
   private camera: SignalsFor<"Camera"> | undefined;
   private publisher: Publisher | undefined;
   private readonly abort = new AbortController();
@@ -77,7 +75,6 @@ export class AcquisitionController {
       if (!this.bus.has(needed))
         throw new Error(`AcquisitionController needs a ${needed} on the bus`);
     }
-    this.stage = this.bus.signals("Stage");
     this.camera = this.bus.signals("Camera");
     this.publisher = this.bus.connectPublisher();
   }
@@ -85,21 +82,21 @@ export class AcquisitionController {
   /** Runs the scan; resolves with the number of frames the camera published. */
   @slot
   async scan(): Promise<number> {
-    const { stage, camera, publisher, plan } = this;
-    if (!stage || !camera || !publisher)
+    const { bus, camera, publisher, plan } = this;
+    if (!camera || !publisher)
       throw new Error("AcquisitionController: scan() before the connection phase");
     const { signal } = this.abort;
     const tiles = plan.tilesX * plan.tilesY;
     const frames = tiles * plan.framesPerTile;
     await publisher.waitForSubscribers(plan.subscribers ?? 0, { signal });
-    this.sigExposureRequested.emit(plan.exposureMs);
+    // Resolves once the camera accepted it (a refusal rejects, and the scan with it).
+    await bus.properties("Camera").exposure.set(plan.exposureMs);
     let sent = 0;
     for (const [index, [x, y]] of tilePositions(plan).entries()) {
-      // Listen before asking, so a fast reply cannot slip past.
-      const arrived = stage.sigPositionChanged.next({ signal });
-      this.sigMoveRequested.emit(x, y);
-      await arrived;
-      const progress: ScanProgress = { tile: index + 1, tiles, position: [x, y], frames };
+      // A call: it resolves where the stage settled, or rejects (code "aborted" if the session stops).
+      // (The positions it passes on the way, its progress, also change Stage.position.)
+      const position = await bus.call("Stage", "moveTo", [x, y], { signal });
+      const progress: ScanProgress = { tile: index + 1, tiles, position, frames };
       await publisher.send(SCAN_PROGRESS_TOPIC, progress);
       const stopped = camera.sigAcquisitionStopped.next({ signal });
       this.sigAcquisitionRequested.emit(plan.framesPerTile);

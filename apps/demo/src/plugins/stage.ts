@@ -1,14 +1,21 @@
-import { Signal, type SignalRegistry } from "@sunflare/signal";
+import { setTimeout as delay } from "node:timers/promises";
+import { Property, type SignalRegistry } from "@sunflare/signal";
 import { slot } from "@sunflare/slot";
 
+/** A stage position, micrometres. */
+export type Position = [x: number, y: number];
+
 declare module "@sunflare/signal" {
-  interface SignalMap {
-    Stage: Pick<Stage, "sigMoveStarted" | "sigPositionChanged">;
+  interface SlotMap {
+    Stage: Pick<Stage, "moveTo">;
+  }
+  interface PropertyMap {
+    Stage: Pick<Stage, "position">;
   }
 }
 
-/** What the stage needs from the bus: signals only, no data streams. */
-export type StageBus = Pick<SignalRegistry, "registerSignals" | "connect">;
+/** What the stage needs from the bus: a name for its position and its move. */
+export type StageBus = Pick<SignalRegistry, "registerSignals">;
 
 /** Options of {@link Stage}. */
 export interface StageOptions {
@@ -16,25 +23,30 @@ export interface StageOptions {
   speed?: number;
   /** Time to settle after each move, milliseconds. Default 20. */
   settleMs?: number;
-  /** Registry name of the plugin whose move requests the stage obeys. Default "AcquisitionController". */
-  controller?: string;
+  /** Milliseconds between the positions a move reports on its way. Default 25. */
+  reportMs?: number;
 }
 
 /**
  * A simulated motorised XY stage. Moves take the time a real stage would
- * need; the position is announced when the stage has arrived and settled.
+ * need.
  *
- * Registered as `Stage`: `sigMoveStarted(x, y)` and `sigPositionChanged(x, y)`,
- * in micrometres. Its `move` slot listens to the controller's `sigMoveRequested`.
+ * Registered as `Stage`: the property `position` (micrometres, updated on
+ * the way) and the callable slot `moveTo(x, y)`, which yields the positions
+ * it passes (the call's progress) and returns where it ended, once settled.
  */
 export class Stage {
-  /** A move towards (x, y) has begun. */
-  readonly sigMoveStarted = new Signal<[x: number, y: number]>();
-  /** The stage has arrived at (x, y) and settled. */
-  readonly sigPositionChanged = new Signal<[x: number, y: number]>();
-  /** Current position, micrometres. */
-  position: [x: number, y: number] = [0, 0];
-  private motion: NodeJS.Timeout | undefined;
+  /** Whether the stage itself is setting {@link position} (the only way it changes). */
+  #placing = false;
+  /** Where the stage is, micrometres: it follows the motors, so only {@link moveTo} changes it. */
+  readonly position = new Property<Position>([0, 0], {
+    validate: () => {
+      if (!this.#placing) throw new Error("Stage: the position follows the motors; call moveTo");
+    },
+  });
+  /** Moves started so far: a move that is no longer the latest gives way. */
+  #moves = 0;
+  readonly #abort = new AbortController();
 
   constructor(
     private readonly bus: StageBus,
@@ -45,29 +57,44 @@ export class Stage {
     this.bus.registerSignals(this, { name: "Stage" });
   }
 
-  connectionPhase(): void {
-    const controller = this.options.controller ?? "AcquisitionController";
-    this.bus.connect(controller, "sigMoveRequested", this.move);
-  }
-
-  /** Moves to (x, y) micrometres; a new request replaces a move in progress. */
+  /**
+   * Moves to (x, y) micrometres in a straight line, yielding the position
+   * every `reportMs` on the way; resolves with (x, y) once settled there. A
+   * newer move replaces this one (which then throws); a cancelled call
+   * stops the stage where it is.
+   */
   @slot
-  move(x: number, y: number): void {
-    clearTimeout(this.motion);
-    const [fromX, fromY] = this.position;
-    const travel = Math.hypot(x - fromX, y - fromY) / (this.options.speed ?? 1);
-    this.sigMoveStarted.emit(x, y);
-    this.motion = setTimeout(
-      () => {
-        this.motion = undefined;
-        this.position = [x, y];
-        this.sigPositionChanged.emit(x, y);
-      },
-      travel + (this.options.settleMs ?? 20),
-    );
+  async *moveTo(x: number, y: number): AsyncGenerator<Position, Position> {
+    const move = ++this.#moves;
+    const { speed = 1, settleMs = 20, reportMs = 25 } = this.options;
+    const [fromX, fromY] = this.position.value;
+    const travel = Math.hypot(x - fromX, y - fromY) / speed;
+    const steps = Math.max(1, Math.ceil(travel / reportMs));
+    const { signal } = this.#abort;
+    for (let step = 1; step <= steps; step++) {
+      await delay(travel / steps, undefined, { signal });
+      if (move !== this.#moves) throw new Error(`Stage: the move to (${x}, ${y}) was replaced`);
+      const t = step / steps;
+      yield this.place([fromX + t * (x - fromX), fromY + t * (y - fromY)]);
+    }
+    await delay(settleMs, undefined, { signal });
+    return this.position.value;
   }
 
   shutdown(): void {
-    clearTimeout(this.motion);
+    // A move in progress stops (its call fails) instead of keeping the process alive.
+    this.#abort.abort(new Error("the stage is shutting down"));
+  }
+
+  /** Sets {@link position}, the stage's own change; returns it. */
+  private place(at: Position): Position {
+    this.#placing = true;
+    try {
+      // The owner's set is synchronous: validated, stored and announced before it returns.
+      void this.position.set(at);
+    } finally {
+      this.#placing = false;
+    }
+    return at;
   }
 }

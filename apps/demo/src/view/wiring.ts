@@ -6,9 +6,9 @@ import type { SessionWiringEntry } from "@sunflare/virtual";
  * is live, and whether it crosses members (remote) or stays in one (local).
  *
  * ```
- * 7 connections (signal → where the slot runs: slot), all live:
- *   AcquisitionController.sigMoveRequested → host: move        live  local
- *   Viewer.sigFinished                     → host: onFinished  live  remote
+ * 4 connections (signal → where the slot runs: slot), all live:
+ *   AcquisitionController.sigAcquisitionRequested → host: start       live  local
+ *   Viewer.sigFinished                            → host: onFinished  live  remote
  * ```
  */
 export function wiringText(wiring: readonly SessionWiringEntry[]): string {

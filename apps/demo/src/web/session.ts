@@ -1,7 +1,8 @@
 /**
  * The `--web` session: camera, stage and a live controller on a bus, and a
- * gateway that serves apps/demo/web/ to a browser, which shows the frames
- * and drives the acquisition through signals.
+ * gateway that serves apps/demo/web/ to a browser, which shows the frames,
+ * drives the acquisition through signals, and shows and sets the camera's
+ * and the stage's properties.
  */
 import { fileURLToPath } from "node:url";
 import { launch, VirtualBus } from "@sunflare/virtual";
@@ -32,6 +33,8 @@ export interface WebSessionOptions {
 export interface WebSession {
   /** The page's address, token included. */
   readonly url: string;
+  /** The session's bus: `bus.properties("Camera").exposure` is what the page shows. */
+  readonly bus: VirtualBus;
   /** Resolves when the page asked to stop. */
   readonly stopped: Promise<void>;
   /** Shuts the plugins, the gateway and the bus down. */
@@ -57,7 +60,7 @@ export async function startWebSession(options: WebSessionOptions): Promise<WebSe
     onStop: () => stop(),
   });
   const plugins = [
-    new Stage(bus, { controller: "LiveController" }),
+    new Stage(bus),
     new Camera(bus, {
       width: options.width,
       height: options.height,
@@ -74,6 +77,7 @@ export async function startWebSession(options: WebSessionOptions): Promise<WebSe
     const gateway = await serveWeb(bus, { root: webRoot, ...options.web });
     return {
       url: gateway.url,
+      bus,
       stopped,
       async shutdown() {
         // Pages first: the gateway's sockets are on the bus that the session shuts down last.

@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
-import { SignalRegistry } from "@sunflare/signal";
+import { CallError, SignalRegistry } from "@sunflare/signal";
 import { PNG } from "pngjs";
 import { Camera } from "../../src/plugins/camera.js";
+import type { ScanProgress } from "../../src/plugins/messages.js";
 import { AcquisitionController } from "../../src/plugins/controller.js";
 import { Stage } from "../../src/plugins/stage.js";
 import { Viewer } from "../../src/plugins/viewer.js";
@@ -57,12 +58,16 @@ describe("a session of the four plugins", () => {
     // What `launch` does: every registration phase, then every connection phase.
     const plugins = [stage, camera, controller, viewer];
     for (const plugin of plugins) plugin.registrationPhase();
-    for (const plugin of plugins) await plugin.connectionPhase();
+    // (The stage connects to nothing: it has no connection phase.)
+    for (const plugin of [camera, controller, viewer]) await plugin.connectionPhase();
 
     const positions: number[][] = [];
-    bus.signals("Stage").sigPositionChanged.connect((x, y) => positions.push([x, y]));
+    bus.properties("Stage").position.changed.connect((at) => positions.push(at));
     const exposures: number[] = [];
-    bus.signals("Camera").sigExposureChanged.connect((ms) => exposures.push(ms));
+    bus.properties("Camera").exposure.changed.connect((ms) => exposures.push(ms));
+    const tiles: number[][] = [];
+    const progress = bus.connectSubscriber(["scan/progress"]);
+    await progress.ready();
 
     // The viewer listens once its connection phase is over; it reports by its signal.
     const finished = bus.signals("Viewer").sigFinished.next();
@@ -70,12 +75,20 @@ describe("a session of the four plugins", () => {
 
     expect(sent).toBe(12);
     expect(report).toMatchObject({ sent: 12, received: 12, lost: 0, width: 64, height: 48 });
-    expect(positions).toEqual([
+    // The controller's scan/progress says where each call of moveTo ended.
+    for await (const message of progress) {
+      tiles.push((message.value as ScanProgress).position);
+      if (tiles.length === 4) break;
+    }
+    expect(tiles).toEqual([
       [0, 0],
       [20, 0],
       [20, 10],
       [0, 10],
     ]);
+    // The stage's position followed the moves (a fast stage: one report per move).
+    expect(positions).toEqual(tiles);
+    expect(bus.properties("Stage").position.value).toEqual([0, 10]);
     expect(exposures).toEqual([5]);
     const png = PNG.sync.read(await readFile(join(dir, "last-frame.png")), { skipRescale: true });
     expect([png.width, png.height, png.depth]).toEqual([64, 48, 16]);
@@ -101,14 +114,66 @@ describe("a session of the four plugins", () => {
     close();
   });
 
-  it("refuses a non-positive exposure and announces a valid one", () => {
+  it("refuses a non-positive exposure and announces a valid one", async () => {
     const { bus, close } = makeBus(forwarder);
     const camera = new Camera(bus, { width: 8, height: 8, fps: 10 });
+    camera.registrationPhase();
+    const { exposure } = bus.properties("Camera");
+    expect(exposure.value).toBe(20);
     const changes: number[] = [];
-    camera.sigExposureChanged.connect((ms) => changes.push(ms));
-    expect(() => camera.setExposure(0)).toThrow(RangeError);
-    camera.setExposure(12.5);
-    expect(changes).toEqual([12.5]);
+    exposure.changed.connect((ms) => changes.push(ms));
+    const refused = await exposure.set(0).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CallError);
+    expect(refused).toMatchObject({
+      code: "remote",
+      remote: { name: "RangeError", message: "Camera: exposure must be positive, got 0" },
+    });
+    await expect(exposure.set(12.5)).resolves.toBe(12.5);
+    expect([camera.exposure.value, changes]).toEqual([12.5, [12.5]]);
     close();
+  });
+
+  it("moves the stage by a call: positions on the way, then where it settled", async () => {
+    const bus = new SignalRegistry();
+    const stage = new Stage(bus, { speed: 1, settleMs: 1, reportMs: 10 });
+    stage.registrationPhase();
+    const { position } = bus.properties("Stage");
+    const seen: number[][] = [];
+    position.changed.connect((at) => seen.push(at));
+    const move = bus.call("Stage", "moveTo", [30, 40]); // 50 µm at 1 µm/ms: 5 reports
+    const progress: unknown[] = [];
+    move.progress.connect((at) => progress.push(at));
+    await expect(move).resolves.toEqual([30, 40]);
+    expect(progress).toEqual([
+      [6, 8],
+      [12, 16],
+      [18, 24],
+      [24, 32],
+      [30, 40],
+    ]);
+    expect(seen).toEqual(progress);
+    // Only the stage moves its position.
+    await expect(position.set([1, 1])).rejects.toMatchObject({ code: "remote" });
+    expect(position.value).toEqual([30, 40]);
+    stage.shutdown();
+  });
+
+  it("stops the stage where it is when the move is cancelled", async () => {
+    const bus = new SignalRegistry();
+    const stage = new Stage(bus, { speed: 1, settleMs: 1, reportMs: 10 });
+    stage.registrationPhase();
+    const move = bus.call("Stage", "moveTo", [0, 100]);
+    const [first] = await move.progress.next();
+    move.cancel();
+    await expect(move).rejects.toMatchObject({ code: "aborted" });
+    expect(first).toEqual([0, 10]);
+    const stopped = bus.properties("Stage").position.value;
+    expect(stopped[1]).toBeLessThan(100);
+    // A new move starts from there.
+    const next = bus.call("Stage", "moveTo", [0, 0]);
+    const [from] = (await next.progress.next()) as [[number, number]];
+    expect(from[1]).toBeLessThan(stopped[1]);
+    await expect(next).resolves.toEqual([0, 0]);
+    stage.shutdown();
   });
 });

@@ -3,8 +3,8 @@ import { wiringText } from "../../src/view/wiring.js";
 
 const entry = (overrides: Partial<SessionWiringEntry>): SessionWiringEntry => ({
   owner: "AcquisitionController",
-  signal: "sigMoveRequested",
-  slot: "move",
+  signal: "sigAcquisitionRequested",
+  slot: "start",
   state: "live",
   remote: false,
   member: "host",
@@ -26,9 +26,9 @@ describe("wiringText", () => {
     ]);
     expect(text.split("\n")).toEqual([
       "3 connections (signal → where the slot runs: slot), 1 pending:",
-      "  AcquisitionController.sigMoveRequested → host: move        live     local",
-      "  Viewer.sigFinished                     → host: onFinished  live     remote",
-      "  Nobody.sigMissing                      → viewer: waits     pending  local",
+      "  AcquisitionController.sigAcquisitionRequested → host: start       live     local",
+      "  Viewer.sigFinished                            → host: onFinished  live     remote",
+      "  Nobody.sigMissing                             → viewer: waits     pending  local",
     ]);
   });
 
