@@ -1,4 +1,5 @@
 import type { BenchCase } from "../case.js";
+import { calls } from "./calls.js";
 import { fanout } from "./fanout.js";
 import { frames } from "./frames.js";
 import { latencyCase } from "./latency.js";
@@ -45,5 +46,6 @@ export async function allCases(): Promise<BenchCase[]> {
     ...(await codecCases()),
     memory,
     web,
+    calls,
   ];
 }
