@@ -38,7 +38,7 @@ export type Relay = (args: unknown[]) => void;
  */
 export const callHook: unique symbol = Symbol.for("@sunflare/signal.call") as never;
 
-/** What a stand-in owner's {@link callHook} is. @internal */
+/** What a stand-in owner's `callHook` method is. @internal */
 export type RemoteCall = (
   slot: string,
   args: readonly unknown[],

@@ -38,6 +38,7 @@ export { signalsOf } from "./signals-of.js";
 export type { DebounceOptions, RateLimited, ThrottleOptions } from "./timing.js";
 export { debounced, throttled } from "./timing.js";
 export { SignalBus } from "./bus.js";
+export type { Relay, RemoteCall, SlotHandle } from "./hooks.js";
 export type { Call, CallErrorCode, CallOptions, RemoteErrorInfo } from "./call.js";
 export { CallError } from "./call.js";
 export type { AnyProperty, PropertyOptions } from "./property.js";

@@ -57,10 +57,9 @@ export interface VirtualBusOptions {
 }
 
 /**
- * What a bus is on its bus: the host, which owns the forwarder, or a member
- * that joined a host's address (made by {@link VirtualBus.join}).
- *
- * @internal
+ * What a bus is on its bus: the host, which owns the forwarder (what `new
+ * VirtualBus()` makes), or a member that joined a host's address (what
+ * {@link VirtualBus.join} makes).
  */
 export type Role =
   | { readonly kind: "host"; readonly forwarder: Forwarder }
@@ -99,7 +98,7 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
    * machines join it with {@link VirtualBus.join} once {@link ready} resolved.
    *
    * @param options see {@link VirtualBusOptions}
-   * @param role internal: the member role, given by {@link VirtualBus.join}
+   * @param role leave it out: {@link VirtualBus.join} gives the member role
    */
   constructor(options: VirtualBusOptions = {}, role?: Role) {
     const logger = options.logger ?? defaultLogger;

@@ -1,6 +1,6 @@
 // The bus and plugin lifecycle.
 export { VirtualBus } from "./bus.js";
-export type { BusAddress, JoinOptions, VirtualBusOptions, WiringEntry } from "./bus.js";
+export type { BusAddress, JoinOptions, Role, VirtualBusOptions, WiringEntry } from "./bus.js";
 export { launch } from "./launch.js";
 export type {
   LaunchOptions,
