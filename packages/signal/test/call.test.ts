@@ -1,13 +1,8 @@
-import { CallError, Property, SignalRegistry } from "../src/index.js";
+import { Property, SignalRegistry } from "../src/index.js";
+import { failure, slot } from "./calls-helpers.js";
 
 // Calls and properties within one registry: the method runs here, and the
 // Call behaves as it does across members (see member/calls.test.ts).
-
-/** A slot marked as @sunflare/slot marks it (this package does not depend on that one). */
-function slot<F extends (...args: never[]) => unknown>(fn: F): F {
-  Object.defineProperty(fn, Symbol.for("@sunflare/slot"), { value: { private: false } });
-  return fn;
-}
 
 class Stage {
   readonly position = new Property<[number, number]>([0, 0]);
@@ -54,16 +49,6 @@ function registered(): { registry: SignalRegistry; stage: Stage } {
   const stage = new Stage();
   registry.registerSignals(stage);
   return { registry, stage };
-}
-
-async function failure(promise: Promise<unknown>): Promise<CallError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallError);
-    return error as CallError;
-  }
-  throw new Error("the call resolved");
 }
 
 test("public @slot methods are callable; a value, a promise and a generator's return are results", async () => {

@@ -1,6 +1,6 @@
 import type { Transport } from "../src/index.js";
-import { CallError, Property, VirtualBus } from "../src/index.js";
-import { startMember } from "./helpers.js";
+import { Property, VirtualBus } from "../src/index.js";
+import { failure, known, startMember } from "./helpers.js";
 import type { StartedMember } from "./helpers.js";
 
 // Calls and properties across a worker thread and child processes over ipc
@@ -12,29 +12,6 @@ const killHeartbeatMs = 250;
 
 class Camera {
   readonly exposure = new Property(10);
-}
-
-async function failure(promise: Promise<unknown>): Promise<CallError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallError);
-    return error as CallError;
-  }
-  throw new Error("the call resolved");
-}
-
-/** Resolves once `bus` knows `owner`. */
-function known(bus: VirtualBus, owner: string): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!bus.has(owner)) return;
-      bus.registry.off("registered", check);
-      resolve();
-    };
-    bus.registry.on("registered", check);
-    check();
-  });
 }
 
 async function withStage(

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import type { Worker } from "node:worker_threads";
 import type { BusAddress, Logger } from "../src/index.js";
-import { Signal } from "../src/index.js";
+import type { VirtualBus } from "../src/index.js";
+import { CallError, Signal } from "../src/index.js";
 import { tsArgs, tsWorker } from "@sunflare/jest-config/run-ts";
 
 /** A member started in a worker thread or a child process, and what it reported. */
@@ -140,4 +141,28 @@ export function recordingLogger(): Logger & { errors: string[]; warnings: string
     warn: (message) => void warnings.push(message),
     error: (message) => void errors.push(message),
   };
+}
+
+/** The `CallError` `promise` rejects with; fails the test if it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<CallError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CallError);
+    return error as CallError;
+  }
+  throw new Error("the call resolved");
+}
+
+/** Resolves once `bus` knows `owner`. */
+export function known(bus: VirtualBus, owner: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!bus.has(owner)) return;
+      bus.registry.off("registered", check);
+      resolve();
+    };
+    bus.registry.on("registered", check);
+    check();
+  });
 }

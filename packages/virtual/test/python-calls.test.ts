@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { findPython } from "@sunflare/jest-config/python";
 import { CallError, Property, VirtualBus } from "../src/index.js";
+import { failure, known } from "./helpers.js";
 
 // A Python peer with only pyzmq and msgpack is a version-2 member of the bus
 // (fixtures/peer-calls.py): it calls slots of the host and sets a property
@@ -18,29 +19,6 @@ class Camera {
     validate: (next: number) => {
       if (!(next > 0)) throw new RangeError("exposure must be positive");
     },
-  });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CallError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallError);
-    return error as CallError;
-  }
-  throw new Error("the call resolved");
-}
-
-/** Resolves once `bus` knows `owner`. */
-function known(bus: VirtualBus, owner: string): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!bus.has(owner)) return;
-      bus.registry.off("registered", check);
-      resolve();
-    };
-    bus.registry.on("registered", check);
-    check();
   });
 }
 

@@ -1,14 +1,10 @@
-import { CallError, Property, SignalRegistry } from "../../src/index.js";
+import { Property, SignalRegistry } from "../../src/index.js";
 import { BusMember } from "../../src/member/member.js";
 import { codec, Hub, LoopLink, pair } from "./hub.js";
+import { failure, slot } from "../calls-helpers.js";
 
 // Calls and properties between members over the in-memory hub: the
 // protocol logic of version 2's inbox and values messages.
-
-function slot<F extends (...args: never[]) => unknown>(fn: F): F {
-  Object.defineProperty(fn, Symbol.for("@sunflare/slot"), { value: { private: false } });
-  return fn;
-}
 
 class Stage {
   readonly position = new Property<number[]>([0, 0]);
@@ -42,16 +38,6 @@ class Camera {
       if (!(next > 0)) throw new RangeError("exposure must be positive");
     },
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CallError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallError);
-    return error as CallError;
-  }
-  throw new Error("the call resolved");
 }
 
 test("a member calls an owner elsewhere: results, progress in order, remote errors, unknown at once", async () => {
