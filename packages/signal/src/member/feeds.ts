@@ -12,6 +12,7 @@ import type { AnyProperty } from "../property.js";
 import type { AnySignal } from "../signal.js";
 import { relayHook } from "../hooks.js";
 import type { MemberContext } from "./context.js";
+import { listensTo } from "./peers.js";
 import type { OwnerSignals } from "./protocol.js";
 import { everySender, fromSender } from "./protocol.js";
 
@@ -85,8 +86,8 @@ export class Feeds {
   values(): Record<string, Record<string, unknown>> {
     const values: Record<string, Record<string, unknown>> = {};
     for (const [name, extras] of this.#extras) {
-      for (const [key, property] of Object.entries(extras.properties))
-        (values[name] ??= {})[key] = property.value as unknown;
+      const current = valuesOf(extras.properties);
+      if (current !== undefined) values[name] = current;
     }
     return values;
   }
@@ -129,7 +130,7 @@ export class Feeds {
       extras.unwatch.push(() => property.changed.disconnect(send));
     }
     this.#extras.set(name, extras);
-    const values = this.values()[name];
+    const values = valuesOf(properties);
     if (values !== undefined) publishValues({ [name]: values });
   }
 
@@ -167,7 +168,7 @@ export class Feeds {
         // is fed can also reach the owner through its stand-in.
         if (this.#context.outbox.isReady(everySender(own.topic))) {
           for (const peer of peers) {
-            if (peer.listens !== undefined && peer.listens[name]?.includes(key) !== true) continue;
+            if (!listensTo(peer, name, key)) continue;
             members.push(peer.id);
             if (peer.version < 2) v1 = true;
             else v2 = true;
@@ -197,4 +198,13 @@ export class Feeds {
       if (v1) link.send(topic, body).catch(outbox.report);
     };
   }
+}
+
+/** The current values of `properties`, by name; `undefined` when there are none. */
+function valuesOf(
+  properties: Readonly<Record<string, AnyProperty>>,
+): Record<string, unknown> | undefined {
+  const entries = Object.entries(properties);
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([key, property]) => [key, property.value as unknown]));
 }

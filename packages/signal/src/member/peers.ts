@@ -31,6 +31,17 @@ export interface Peer {
   lastHeard: number;
 }
 
+/** Whether `peer` wants the emissions of `owner.signal` (a peer that does not say gets them all). @internal */
+export function listensTo(peer: Peer, owner: string, signal: string): boolean {
+  return peer.listens === undefined || peer.listens[owner]?.includes(signal) === true;
+}
+
+/** Whether the values of every property of `owner` that `peer` listed have arrived. @internal */
+export function hasValues(peer: Peer, owner: string): boolean {
+  const values = peer.values[owner];
+  return (peer.properties?.[owner] ?? []).every((name) => values !== undefined && name in values);
+}
+
 /** What {@link Peers} reports. @internal */
 export interface PeerEvents {
   /** `peer` was heard for the first time. */

@@ -13,6 +13,7 @@ import type { Calls } from "./calls.js";
 import type { MemberContext } from "./context.js";
 import type { Feeds } from "./feeds.js";
 import type { Peer } from "./peers.js";
+import { hasValues, listensTo } from "./peers.js";
 import type { OwnerSignals } from "./protocol.js";
 import { fromSender } from "./protocol.js";
 import type { StandInHost } from "./stand-in-signal.js";
@@ -78,12 +79,7 @@ export class StandIns implements StandInHost {
 
   /** Whether every owner `peer`'s registry lists stands here (none waits for its values). */
   complete(peer: Peer): boolean {
-    return Object.keys(peer.owners).every((owner) => {
-      const values = peer.values[owner];
-      return (peer.properties?.[owner] ?? []).every(
-        (name) => values !== undefined && name in values,
-      );
-    });
+    return Object.keys(peer.owners).every((owner) => hasValues(peer, owner));
   }
 
   /** The values of `peer`'s properties changed (they are in `peer.values` now): stand-ins follow. */
@@ -128,9 +124,7 @@ export class StandIns implements StandInHost {
         // Its signals changed: re-register, and connections follow the new set.
         this.#withdraw(standIn);
       }
-      const values = peer.values[owner];
-      if (properties.every((name) => values !== undefined && name in values))
-        this.#add(peer, owner, { names, slots, properties, shape });
+      if (hasValues(peer, owner)) this.#add(peer, owner, { names, slots, properties, shape });
     }
     for (const standIn of [...this.#byOwner.values()]) {
       if (standIn.member === peer.id && !(standIn.owner in peer.owners)) this.#withdraw(standIn);
@@ -247,12 +241,12 @@ export class StandIns implements StandInHost {
     const { codec, link, outbox, peers, id } = this.#context;
     const body = codec.encode(args);
     if (!signal.v1Owner) link.send(fromSender(signal.topic, id), body).catch(outbox.report);
-    const v1Listens = [...peers.all()].some(
-      (peer) =>
-        peer.version < 2 &&
-        (peer.listens === undefined || peer.listens[signal.ownerName]?.includes(signal.signalName)),
-    );
-    if (signal.v1Owner || v1Listens) link.send(signal.topic, body).catch(outbox.report);
+    let v1 = signal.v1Owner;
+    for (const peer of peers.all()) {
+      if (v1) break;
+      v1 = peer.version < 2 && listensTo(peer, signal.ownerName, signal.signalName);
+    }
+    if (v1) link.send(signal.topic, body).catch(outbox.report);
   }
 
   #warnOnce(key: string, message: string): void {

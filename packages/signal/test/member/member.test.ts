@@ -13,23 +13,7 @@ class Stage {
 }
 
 test("a remote owner's signals are stand-ins: connect receives, emit reaches the owner; ready says when", async () => {
-  const hub = new Hub();
-  const hostRegistry = new SignalRegistry();
-  const host = new BusMember({
-    registry: hostRegistry,
-    link: new LoopLink(hub),
-    codec,
-    host: true,
-  });
-  await host.start();
-  const memberRegistry = new SignalRegistry();
-  const member = new BusMember({
-    registry: memberRegistry,
-    link: new LoopLink(hub),
-    codec,
-    host: host.id,
-  });
-  await member.start();
+  const { host, hostRegistry, member, memberRegistry } = await pair(new Hub());
   const stage = new Stage();
   hostRegistry.registerSignals(stage);
   const received: number[] = [];
