@@ -1,0 +1,3 @@
+import { jestConfig } from "@sunflare/jest-config";
+
+export default jestConfig("cli");

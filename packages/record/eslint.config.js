@@ -1,0 +1,3 @@
+import { eslintConfig } from "@sunflare/eslint-config";
+
+export default eslintConfig(import.meta.dirname);
