@@ -79,7 +79,7 @@ export class CallError extends SunflareError {
   }
 }
 
-/** What runs a call: {@link startCall} hands it these, once. @internal */
+/** What runs a call: {@link openCall} hands it these, once. @internal */
 export interface CallControl<R> {
   progress(value: unknown): void;
   resolve(value: R): void;
@@ -88,110 +88,139 @@ export interface CallControl<R> {
   readonly settled: boolean;
 }
 
+/** What stops the work of a call that is cancelled, aborted or past its deadline. @internal */
+export interface CallStopper {
+  stop(reason: CallError): void;
+}
+
+const STATE = Symbol("call state");
+
+/** A {@link Call} and its {@link CallState}, which every hot path reaches without a closure. */
+type CallWithState<R> = Call<R> & { [STATE]: CallState<R> };
+
+// Filled by `capture`, which a Promise's executor runs synchronously: no closure per call.
+let capturedResolve: (value: unknown) => void = () => undefined;
+let capturedReject: (error: CallError) => void = () => undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: CallError) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** Shared by every call: `progress` made when first asked for (most calls report none, and a Signal is not free). */
+const CALL_PROPERTIES: PropertyDescriptorMap = {
+  progress: {
+    get(this: CallWithState<unknown>) {
+      return (this[STATE].signal ??= new Signal<[unknown]>({ name: "progress" }));
+    },
+  },
+};
+
+function expire(
+  state: { owner: string; slot: string; end(error: CallError): void },
+  timeoutMs: number,
+): void {
+  const { owner, slot } = state;
+  state.end(
+    new CallError(
+      "timeout",
+      owner,
+      slot,
+      `${owner}.${slot} did not answer within ${timeoutMs} ms.`,
+    ),
+  );
+}
+
+/** One call's state: the only writer of whether and how it settled. @internal */
+export class CallState<R> implements CallControl<R> {
+  settled = false;
+  signal: Signal<[unknown]> | undefined;
+  /** Stops the work, when it ends before it answered. */
+  stopper: CallStopper | undefined;
+  readonly call: Call<R>;
+  readonly #resolve: (value: R) => void;
+  readonly #reject: (error: CallError) => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #abort: { signal: AbortSignal; listener: () => void } | undefined;
+
+  constructor(
+    readonly owner: string,
+    readonly slot: string,
+    options: CallOptions,
+  ) {
+    const promise = new Promise<R>(capture as never) as CallWithState<R>;
+    this.#resolve = capturedResolve;
+    this.#reject = capturedReject;
+    promise[STATE] = this;
+    void Object.defineProperties(promise, CALL_PROPERTIES);
+    (promise as { cancel: Call<R>["cancel"] }).cancel = (reason) => this.cancel(reason);
+    this.call = promise;
+    const { signal } = options;
+    if (signal?.aborted === true) {
+      this.cancel(signal.reason);
+      return;
+    }
+    if (signal !== undefined) {
+      const listener = (): void => this.cancel(signal.reason);
+      signal.addEventListener("abort", listener, { once: true });
+      this.#abort = { signal, listener };
+    }
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    if (Number.isFinite(timeoutMs)) this.#timer = setTimeout(expire, timeoutMs, this, timeoutMs);
+  }
+
+  progress(value: unknown): void {
+    if (!this.settled) this.signal?.emit(value);
+  }
+
+  resolve(value: R): void {
+    if (this.#finish()) this.#resolve(value);
+  }
+
+  reject(error: CallError): void {
+    if (this.#finish()) this.#reject(error);
+  }
+
+  /** Ends the call from this side: its work stops, and it rejects with `error`. */
+  end(error: CallError): void {
+    if (!this.#finish()) return;
+    this.stopper?.stop(error);
+    this.#reject(error);
+  }
+
+  cancel(reason?: unknown): void {
+    const { owner, slot } = this;
+    const message = `The call of ${owner}.${slot} was cancelled.`;
+    this.end(new CallError("aborted", owner, slot, message, undefined, { cause: reason }));
+  }
+
+  #finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#abort !== undefined) {
+      this.#abort.signal.removeEventListener("abort", this.#abort.listener);
+    }
+    return true;
+  }
+}
+
 /**
- * Makes a {@link Call} of `owner.slot`: `run` starts the work and returns
- * what stops it (called on cancel, abort or the deadline, before the call
- * rejects).
+ * Opens a {@link Call} of `owner.slot`: the caller starts the work, settles
+ * the returned state and sets its `stopper` (called on cancel, abort or the
+ * deadline, before the call rejects). It may be settled already (an
+ * `AbortSignal` aborted before).
  *
  * @internal
  */
-export function startCall<R>(
-  owner: string,
-  slot: string,
-  options: CallOptions,
-  run: (control: CallControl<R>) => (reason: CallError) => void,
-): Call<R> {
-  // Made when asked for: most calls report no progress, and a Signal is not free.
-  let progress: Signal<[unknown]> | undefined;
-  let settled = false;
-  // Assigned once `run` started, after the closures below that call it are made.
-  // eslint-disable-next-line prefer-const
-  let stop: ((reason: CallError) => void) | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let resolvePromise!: (value: R) => void;
-  let rejectPromise!: (error: CallError) => void;
-  const promise = new Promise<R>((resolve, reject) => {
-    resolvePromise = resolve;
-    rejectPromise = reject;
-  });
-  const { signal } = options;
-  const finish = (): void => {
-    settled = true;
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  };
-  const control: CallControl<R> = {
-    progress: (value) => {
-      if (!settled) progress?.emit(value);
-    },
-    resolve: (value) => {
-      if (settled) return;
-      finish();
-      resolvePromise(value);
-    },
-    reject: (error) => {
-      if (settled) return;
-      finish();
-      rejectPromise(error);
-    },
-    get settled() {
-      return settled;
-    },
-  };
-  const end = (error: CallError): void => {
-    if (settled) return;
-    finish();
-    stop?.(error);
-    rejectPromise(error);
-  };
-  const cancel = (reason?: unknown): void =>
-    end(
-      new CallError(
-        "aborted",
-        owner,
-        slot,
-        `The call of ${owner}.${slot} was cancelled.`,
-        undefined,
-        {
-          cause: reason,
-        },
-      ),
-    );
-  const onAbort = (): void => cancel(signal?.reason);
-  const call = Object.defineProperties(promise, {
-    progress: { get: () => (progress ??= new Signal<[unknown]>({ name: "progress" })) },
-    cancel: { value: cancel },
-  }) as Call<R>;
-  if (signal?.aborted) {
-    cancel(signal.reason);
-    return call;
-  }
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  if (Number.isFinite(timeoutMs)) {
-    timer = setTimeout(
-      () =>
-        end(
-          new CallError(
-            "timeout",
-            owner,
-            slot,
-            `${owner}.${slot} did not answer within ${timeoutMs} ms.`,
-          ),
-        ),
-      timeoutMs,
-    );
-  }
-  stop = run(control);
-  return call;
+export function openCall<R>(owner: string, slot: string, options: CallOptions): CallState<R> {
+  return new CallState<R>(owner, slot, options);
 }
 
 /** A call that failed before it started. @internal */
 export function failedCall<R>(error: CallError): Call<R> {
-  return startCall<R>(error.owner, error.slot, {}, (control) => {
-    control.reject(error);
-    return () => undefined;
-  });
+  const state = openCall<R>(error.owner, error.slot, {});
+  state.reject(error);
+  return state.call;
 }
 
 /** The remote form of what a slot threw. @internal */
@@ -225,35 +254,71 @@ export function callHere<R>(
   invoke: () => unknown,
   options: CallOptions,
 ): Call<R> {
-  return startCall<R>(owner, slot, options, (control) => {
-    let result: unknown;
-    try {
-      // Now, like a method call: a generator's first value still reaches `progress`,
-      // which the caller connects before the generator's first step resolves.
-      result = invoke();
-    } catch (error) {
-      control.reject(thrownBy(owner, slot, error));
-      return () => undefined;
+  const state = openCall<R>(owner, slot, options);
+  if (state.settled) return state.call;
+  let result: unknown;
+  try {
+    // Now, like a method call: a generator's first value still reaches `progress`,
+    // which the caller connects before the generator's first step resolves.
+    result = invoke();
+  } catch (error) {
+    state.reject(thrownBy(owner, slot, error));
+    return state.call;
+  }
+  state.stopper = follow(owner, slot, result, state);
+  return state.call;
+}
+
+const NOTHING_TO_STOP: CallStopper = { stop: () => undefined };
+
+/**
+ * Settles `control` with a slot's result: a value at once, a promise when it
+ * settles, an async generator step by step (each `yield` a progress value,
+ * the `return` the result). Returns what stops it early: a generator is
+ * returned, so its `finally` runs.
+ *
+ * @internal
+ */
+export function follow<R>(
+  owner: string,
+  slot: string,
+  result: unknown,
+  control: CallControl<R>,
+): CallStopper {
+  if (isAsyncGenerator(result)) return followGenerator(owner, slot, result, control);
+  if (isThenable(result)) {
+    result.then(
+      (value) => control.resolve(value as R),
+      (error: unknown) => control.reject(thrownBy(owner, slot, error)),
+    );
+  } else control.resolve(result as R);
+  return NOTHING_TO_STOP;
+}
+
+function followGenerator<R>(
+  owner: string,
+  slot: string,
+  generator: AsyncGenerator<unknown, unknown>,
+  control: CallControl<R>,
+): CallStopper {
+  void (async () => {
+    for (;;) {
+      const step = await generator.next();
+      if (step.done === true) return control.resolve(step.value as R);
+      control.progress(step.value);
+      if (control.settled) return;
     }
-    const fail = (error: unknown): void => control.reject(thrownBy(owner, slot, error));
-    if (!isAsyncGenerator(result)) {
-      Promise.resolve(result).then((value) => control.resolve(value as R), fail);
-      return () => undefined;
-    }
-    const generator = result;
-    void (async () => {
-      for (;;) {
-        const step = await generator.next();
-        if (step.done === true) return control.resolve(step.value as R);
-        control.progress(step.value);
-        if (control.settled) return;
-      }
-    })().catch(fail);
-    return () => {
-      // Runs the generator's `finally`; what it throws is the slot's business.
-      generator.return(undefined).catch(() => undefined);
-    };
-  });
+  })().catch((error: unknown) => control.reject(thrownBy(owner, slot, error)));
+  // Returning runs the generator's `finally`; what it throws is the slot's business.
+  return { stop: () => void generator.return(undefined).catch(() => undefined) };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
 }
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown> {

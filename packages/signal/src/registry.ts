@@ -501,6 +501,47 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
     );
   }
 
+  /**
+   * Runs slot `slot` of the owner registered here as `owner` with `args` and
+   * returns what it returned, for a call from another member.
+   *
+   * @throws CallError (code `"unknown"`) when there is no such owner or slot here; whatever the slot throws
+   * @internal
+   */
+  invoke(owner: string, slot: string, args: unknown[]): unknown {
+    const entry = this.#entries.get(owner);
+    const method = entry?.slots.get(slot);
+    if (method === undefined) {
+      throw new CallError(
+        "unknown",
+        owner,
+        slot,
+        `Class ${owner} has no slot ${slot}; not called.`,
+      );
+    }
+    return method.apply(entry!.owner, args);
+  }
+
+  /**
+   * Asks property `property` of `owner` to take `value`, for a set from
+   * another member: resolves with the value it accepted.
+   *
+   * @throws CallError (code `"unknown"`) when there is no such owner or property
+   * @internal
+   */
+  setProperty(owner: string, property: string, value: unknown): Promise<unknown> {
+    const found = this.#entries.get(owner)?.properties.get(property);
+    if (found === undefined) {
+      throw new CallError(
+        "unknown",
+        owner,
+        property,
+        `Class ${owner} has no property ${property}.`,
+      );
+    }
+    return found.set(value);
+  }
+
   /** Whether anything is registered under `name`. */
   has(name: string): boolean {
     return this.#entries.has(name);

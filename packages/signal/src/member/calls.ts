@@ -8,17 +8,84 @@
  * @internal
  */
 import { callTopic } from "@sunflare/wire";
-import type { Call, CallControl, CallErrorCode, CallOptions } from "../call.js";
-import { CallError, startCall } from "../call.js";
+import type {
+  Call,
+  CallControl,
+  CallErrorCode,
+  CallOptions,
+  CallState,
+  CallStopper,
+} from "../call.js";
+import { CallError, follow, openCall, thrownBy } from "../call.js";
 import type { MemberContext } from "./context.js";
 import type { Feeds } from "./feeds.js";
 import type { CallMessage } from "./protocol.js";
 
-interface Pending {
-  readonly member: string;
-  readonly owner: string;
-  readonly slot: string;
-  readonly control: CallControl<unknown>;
+/** A call of this member to an owner elsewhere; stopping it tells the owner. */
+class Pending implements CallStopper {
+  constructor(
+    readonly calls: Calls,
+    readonly member: string,
+    readonly id: number,
+    readonly state: CallState<unknown>,
+  ) {}
+
+  stop(): void {
+    this.calls.forget(this);
+  }
+}
+
+/** A call this member runs for another: its answer goes back to the caller's inbox. */
+class Served implements CallControl<unknown> {
+  settled = false;
+  /** Whether it did not answer at once, and waits in the member's running calls. */
+  kept = false;
+  stopper: CallStopper | undefined;
+
+  constructor(
+    readonly calls: Calls,
+    readonly from: string,
+    readonly id: number,
+    readonly owner: string,
+    readonly slot: string,
+  ) {}
+
+  progress(value: unknown): void {
+    if (!this.settled) this.calls.reply(this.from, { id: this.id, progress: value });
+  }
+
+  resolve(result: unknown): void {
+    if (!this.#settle()) return;
+    try {
+      this.calls.reply(this.from, { id: this.id, result });
+    } catch (error) {
+      const { owner, slot } = this;
+      const text = `The result of ${owner}.${slot} cannot be encoded: ${String(error)}`;
+      this.#refuse(new CallError("encode", owner, slot, text));
+    }
+  }
+
+  reject(error: CallError): void {
+    if (this.#settle()) this.#refuse(error);
+  }
+
+  /** The caller cancelled, or left: the work stops, and nobody is answered. */
+  cancel(): void {
+    if (this.#settle()) this.stopper?.stop(new CallError("aborted", this.owner, this.slot, ""));
+  }
+
+  #settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.kept) this.calls.finished(this);
+    return true;
+  }
+
+  #refuse({ code, message, remote }: CallError): void {
+    // Without `remote` unless there is one: the wire says so by the key's absence.
+    const error = remote ? { code, message, remote } : { code, message };
+    this.calls.reply(this.from, { id: this.id, error });
+  }
 }
 
 /** @internal */
@@ -28,8 +95,10 @@ export class Calls {
   #nextId = 1;
   /** This member's calls to owners elsewhere, by id. */
   readonly #pending = new Map<number, Pending>();
-  /** The calls this member runs for others, by `<caller>/<id>`. */
-  readonly #running = new Map<string, { readonly from: string; cancel(): void }>();
+  /** The calls this member runs for others and that have not answered yet, by `<caller>/<id>`. */
+  readonly #running = new Map<string, Served>();
+  /** Each member's inbox topic, made once. */
+  readonly #inboxes = new Map<string, string>();
 
   constructor(context: MemberContext, feeds: Feeds) {
     this.#context = context;
@@ -44,7 +113,7 @@ export class Calls {
     args: readonly unknown[],
     options: CallOptions,
   ): Call<unknown> {
-    return this.#ask(member, owner, slot, { owner, slot, args: [...args] }, options);
+    return this.#ask(member, owner, slot, { owner, slot, args: args as unknown[] }, options);
   }
 
   /** Asks `member` to set `owner.property` to `value`; resolves with what it accepted. */
@@ -65,35 +134,50 @@ export class Calls {
     }
     const pending = this.#pending.get(id);
     if (pending?.member !== from) return;
-    const { control, owner, slot } = pending;
+    const { state } = pending;
     if ("progress" in message) {
-      control.progress(message.progress);
+      state.progress(message.progress);
       return;
     }
     this.#pending.delete(id);
     if (message.error !== undefined) {
       const { code, message: text, remote } = message.error;
-      control.reject(new CallError(code as CallErrorCode, owner, slot, text, remote));
-    } else control.resolve(message.result);
+      state.reject(new CallError(code as CallErrorCode, state.owner, state.slot, text, remote));
+    } else state.resolve(message.result);
   }
 
   /** `member` is gone: its calls here stop, and calls to it reject with `"gone"`. */
   gone(member: string, why = `its member ${member} is gone`): void {
     for (const [id, pending] of [...this.#pending]) {
       if (pending.member !== member) continue;
-      const { owner, slot } = pending;
+      const { owner, slot } = pending.state;
       this.#pending.delete(id);
-      pending.control.reject(new CallError("gone", owner, slot, `${owner}.${slot}: ${why}.`));
+      pending.state.reject(new CallError("gone", owner, slot, `${owner}.${slot}: ${why}.`));
     }
-    for (const running of [...this.#running.values()])
-      if (running.from === member) running.cancel();
+    for (const served of [...this.#running.values()]) if (served.from === member) served.cancel();
   }
 
   /** The member closes: everything in flight stops. */
   close(): void {
     for (const member of new Set([...this.#pending.values()].map((pending) => pending.member)))
       this.gone(member, "this member closed");
-    for (const running of [...this.#running.values()]) running.cancel();
+    for (const served of [...this.#running.values()]) served.cancel();
+  }
+
+  /** A call of this member was cancelled, aborted or timed out: the owner stops it too. */
+  forget(pending: Pending): void {
+    this.#pending.delete(pending.id);
+    this.reply(pending.member, { id: pending.id, cancel: true });
+  }
+
+  /** A call run here answered or stopped. */
+  finished(served: Served): void {
+    this.#running.delete(`${served.from}/${served.id}`);
+  }
+
+  /** Sends `reply` to `member`'s inbox; throws if it cannot be encoded. */
+  reply(member: string, reply: Omit<CallMessage, "from">): void {
+    this.#send(member, { from: this.#context.id, ...reply });
   }
 
   #ask(
@@ -103,86 +187,54 @@ export class Calls {
     request: Omit<CallMessage, "from" | "id">,
     options: CallOptions,
   ): Call<unknown> {
-    return startCall(owner, slot, options, (control) => {
-      const id = this.#nextId++;
-      try {
-        this.#send(member, { id, ...request });
-      } catch (error) {
-        const message = `The arguments of ${owner}.${slot} cannot be encoded: ${String(error)}`;
-        control.reject(new CallError("encode", owner, slot, message, undefined, { cause: error }));
-        return () => undefined;
-      }
-      this.#pending.set(id, { member, owner, slot, control });
-      // Cancelled, aborted or past its deadline: the owner stops it too.
-      return () => {
-        this.#pending.delete(id);
-        this.#send(member, { id, cancel: true });
-      };
-    });
+    const state = openCall<unknown>(owner, slot, options);
+    if (state.settled) return state.call;
+    const id = this.#nextId++;
+    try {
+      this.#send(member, { from: this.#context.id, id, ...request });
+    } catch (error) {
+      const message = `The arguments of ${owner}.${slot} cannot be encoded: ${String(error)}`;
+      state.reject(new CallError("encode", owner, slot, message, undefined, { cause: error }));
+      return state.call;
+    }
+    const pending = new Pending(this, member, id, state);
+    this.#pending.set(id, pending);
+    state.stopper = pending;
+    return state.call;
   }
 
   /** Runs a call of another member on an owner of this one, and answers it. */
   #run(message: CallMessage): void {
     const { from, id, owner = "" } = message;
     const slot = message.slot ?? message.property ?? "";
-    const key = `${from}/${id}`;
-    const refuse = (error: CallError): void => {
-      this.#running.delete(key);
-      const { code, message, remote } = error;
-      // Without `remote` unless there is one: the wire says so by the key's absence.
-      this.#send(from, { id, error: remote ? { code, message, remote } : { code, message } });
-    };
-    const answer = (result: unknown): void => {
-      this.#running.delete(key);
-      try {
-        this.#send(from, { id, result });
-      } catch (error) {
-        refuse(
-          new CallError(
-            "encode",
-            owner,
-            slot,
-            `The result of ${owner}.${slot} cannot be encoded: ${String(error)}`,
-          ),
-        );
-      }
-    };
+    const served = new Served(this, from, id, owner, slot);
     if (!this.#feeds.has(owner)) {
-      refuse(
-        new CallError(
-          "unknown",
-          owner,
-          slot,
-          `Class ${owner} is not registered by member ${this.#context.id}.`,
-        ),
-      );
+      const text = `Class ${owner} is not registered by member ${this.#context.id}.`;
+      served.reject(new CallError("unknown", owner, slot, text));
       return;
     }
     const { registry } = this.#context;
-    let call: Promise<unknown> & { cancel?: () => void };
-    if (message.property !== undefined) {
-      const property = registry.properties(owner)[message.property];
-      call =
-        property?.set(message.value) ??
-        Promise.reject(
-          new CallError("unknown", owner, slot, `Class ${owner} has no property ${slot}.`),
-        );
-    } else {
-      const running = registry.call(owner, slot, message.args ?? [], { timeoutMs: Infinity });
-      running.progress.connect((value) => this.#send(from, { id, progress: value }));
-      call = running;
+    let result: unknown;
+    try {
+      result =
+        message.property === undefined
+          ? registry.invoke(owner, slot, message.args ?? [])
+          : registry.setProperty(owner, message.property, message.value);
+    } catch (error) {
+      served.reject(thrownBy(owner, slot, error));
+      return;
     }
-    this.#running.set(key, { from, cancel: () => call.cancel?.() });
-    call.then(answer, (error: unknown) =>
-      refuse(
-        error instanceof CallError ? error : new CallError("remote", owner, slot, String(error)),
-      ),
-    );
+    // Most slots answer at once: only those that do not are kept, to be cancelled.
+    served.stopper = follow(owner, slot, result, served);
+    if (served.settled) return;
+    served.kept = true;
+    this.#running.set(`${from}/${id}`, served);
   }
 
-  /** Sends `reply` to `member`'s inbox; throws if it cannot be encoded. */
-  #send(member: string, reply: Omit<CallMessage, "from">): void {
-    const body = this.#context.codec.encode({ from: this.#context.id, ...reply });
-    this.#context.outbox.send(callTopic(member), body);
+  #send(member: string, message: CallMessage): void {
+    const body = this.#context.codec.encode(message);
+    let inbox = this.#inboxes.get(member);
+    if (inbox === undefined) this.#inboxes.set(member, (inbox = callTopic(member)));
+    this.#context.outbox.send(inbox, body);
   }
 }
