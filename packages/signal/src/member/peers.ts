@@ -119,8 +119,12 @@ export class Peers {
   /** Takes in the values `id` sent of its properties. */
   valued(id: string, values: Record<string, Record<string, unknown>>): Peer {
     const peer = this.heard(id);
-    for (const [owner, changed] of Object.entries(values))
-      Object.assign((peer.values[owner] ??= {}), changed);
+    // Loops without arrays: a property's change takes this path on every member.
+    for (const owner in values) {
+      const known = (peer.values[owner] ??= Object.create(null) as Record<string, unknown>);
+      const changed = values[owner]!;
+      for (const name in changed) known[name] = changed[name];
+    }
     return peer;
   }
 

@@ -140,13 +140,18 @@ export function readValues(value: unknown): ValuesMessage {
     !isRecord(value) ||
     typeof value.member !== "string" ||
     !isRecord(value.values) ||
-    !Object.values(value.values).every(isRecord)
+    !everyRecord(value.values)
   ) {
     throw new TypeError(
       "a values message must be a map with `member` and `values: {owner: {property: value}}`",
     );
   }
   return { member: value.member, values: value.values as ValuesMessage["values"] };
+}
+
+function everyRecord(values: Record<string, unknown>): boolean {
+  for (const key in values) if (!isRecord(values[key])) return false;
+  return true;
 }
 
 /** A decoded inbox body checked against its shape; throws a `TypeError` saying what is wrong. */

@@ -84,14 +84,20 @@ export class StandIns implements StandInHost {
 
   /** The values of `peer`'s properties changed (they are in `peer.values` now): stand-ins follow. */
   valuesChanged(peer: Peer, values: Record<string, Record<string, unknown>>): void {
-    for (const [owner, changed] of Object.entries(values)) {
+    for (const owner in values) {
       const standIn = this.#byOwner.get(owner);
       if (standIn?.member !== peer.id) continue;
-      for (const [name, value] of Object.entries(changed))
-        if (Object.hasOwn(standIn.properties, name)) standIn.properties[name]!.receive(value);
+      const changed = values[owner]!;
+      for (const name in changed)
+        if (Object.hasOwn(standIn.properties, name))
+          standIn.properties[name]!.receive(changed[name]);
     }
     // Owners whose values were missing may be complete now.
-    if (Object.keys(peer.owners).some((owner) => !this.#byOwner.has(owner))) this.sync(peer);
+    for (const owner in peer.owners) {
+      if (this.#byOwner.has(owner)) continue;
+      this.sync(peer);
+      return;
+    }
   }
 
   /**
