@@ -110,6 +110,20 @@ type State = "new" | "starting" | "running" | "closed";
 /** Emission topics remembered by the router; past that (a flood of senders), it starts over. */
 const MAX_ROUTES = 4096;
 
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * A new member id: 15 random characters (90 bits). Short on purpose: every
+ * values and call message carries it, and msgpackr reads a string this short
+ * several times faster than a UUID's 36 characters.
+ */
+function newMemberId(): string {
+  let id = "";
+  for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(15)))
+    id += ID_ALPHABET[byte & 63];
+  return id;
+}
+
 /**
  * Makes a {@link SignalRegistry} one registry of a whole bus: what any
  * member registers is visible in every member's registry, as stand-in
@@ -167,7 +181,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#codec = options.codec;
     this.#logger = options.logger ?? defaultLogger;
     this.#host = options.host;
-    this.id = options.member ?? globalThis.crypto.randomUUID();
+    this.id = options.member ?? newMemberId();
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.missedHeartbeats = options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS;
     if (!(this.heartbeatMs > 0) || !(this.missedHeartbeats >= 1)) {
