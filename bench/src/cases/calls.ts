@@ -8,9 +8,7 @@
  *   time) against a signal ping-pong (the main thread emits `Main.sigPing`,
  *   the worker's slot emits `Pong.sigPong` back);
  * - calls pipelined (a window of {@link WINDOW} in flight) against remote
- *   emissions main -> worker, as case 9 measures them, and against what
- *   zeromq.js alone sends worker -> main one message per send (a worker's
- *   answers go that way: publishers in worker threads do not bundle);
+ *   emissions main -> worker, as case 9 measures them;
  * - a property's change latency, main -> worker (the main thread's owner
  *   sets `Main.value`, the worker's stand-in `changed` fires), against a
  *   signal's latency main -> worker, both paced at 1,000/s.
@@ -87,27 +85,6 @@ interface Answer {
   samples: number[];
 }
 
-/**
- * Main -> worker: send `raw` messages of `size` bytes to `endpoint` with
- * zeromq.js alone, one message per send, as a call's answers leave a worker
- * (publishers in worker threads do not bundle: see the forwarder's README).
- */
-interface RawSend {
-  raw: number;
-  size: number;
-  endpoint: string;
-}
-
-/** The worker's side of {@link rawCeiling}. */
-async function sendRaw({ raw, size, endpoint }: RawSend): Promise<void> {
-  const zmq = await import("zeromq");
-  const push = new zmq.Push({ sendHighWaterMark: 10_000 });
-  push.connect(endpoint);
-  const body = Buffer.alloc(size, 7);
-  for (let i = 0; i < raw; i++) await push.send(["\0sunflare/call/abcdefghijklmno", body]);
-  push.close();
-}
-
 /** Worker -> main. */
 type Reply = { ready: true } | { armed: true } | Answer;
 
@@ -156,13 +133,9 @@ async function runWorker(job: Job): Promise<void> {
   property.changed.connect(([, sent]) => arrived("property", sent));
 
   parentPort!.postMessage({ ready: true } satisfies Reply);
-  parentPort!.on("message", (command: Expect | RawSend | "stop") => {
+  parentPort!.on("message", (command: Expect | "stop") => {
     if (command === "stop") {
       void bus.shutdown();
-      return;
-    }
-    if ("raw" in command) {
-      void sendRaw(command);
       return;
     }
     expecting = command;
@@ -191,8 +164,6 @@ interface Host {
    * is armed, with its answer to come (wrapped: an awaited promise would wait for it).
    */
   expect(channel: Expect["expect"], count: number): Promise<{ answer: Promise<Answer> }>;
-  /** Asks the worker to send with zeromq.js alone (see {@link RawSend}). */
-  sendRaw(command: RawSend): void;
   close(): Promise<void>;
 }
 
@@ -254,7 +225,6 @@ async function startHost(): Promise<Host> {
       await armed;
       return { answer };
     },
-    sendRaw: (command) => worker.postMessage(command),
     close,
   };
 }
@@ -310,34 +280,6 @@ async function remoteEmissions(host: Host, count: number): Promise<number> {
   }
   await answer;
   return count / ((performance.now() - started) / 1000);
-}
-
-/**
- * Messages/s worker -> main with zeromq.js alone, one message per send, each
- * the size of a call's answer: what a worker's answers can reach at most.
- */
-async function rawCeiling(host: Host, count: number): Promise<number> {
-  const zmq = await import("zeromq");
-  const pull = new zmq.Pull();
-  const endpoint = `inproc://sunflare-bench-raw-answers-${process.pid}`;
-  await pull.bind(endpoint);
-  try {
-    // An answer as it travels: `{ from, id, result }` from a 15-character member id.
-    const size = host.bus.codec.encode({
-      from: "abcdefghijklmno",
-      id: 12_345,
-      result: 12_345,
-    }).byteLength;
-    host.sendRaw({ raw: count, size, endpoint });
-    let started = 0;
-    for (let received = 0; received < count; received++) {
-      await pull.receive();
-      if (received === 0) started = performance.now();
-    }
-    return (count - 1) / ((performance.now() - started) / 1000);
-  } finally {
-    pull.close();
-  }
 }
 
 /** One-way latencies main -> worker, µs: `count` changes (or emissions) at `rate`/s. */
@@ -419,7 +361,6 @@ export const calls: BenchCase = {
       await pipelinedCalls(host, throughput.warmup);
       const emitRates: number[] = [];
       const callRates: number[] = [];
-      const rawRates: number[] = [];
       for (let round = 0; round < throughput.rounds; round++) {
         if (round % 2 === 0) {
           emitRates.push(await remoteEmissions(host, throughput.count));
@@ -428,7 +369,6 @@ export const calls: BenchCase = {
           callRates.push(await pipelinedCalls(host, throughput.count));
           emitRates.push(await remoteEmissions(host, throughput.count));
         }
-        rawRates.push(await rawCeiling(host, throughput.count));
       }
       const emitRow: BenchRow = {
         case: `${label} throughput`,
@@ -447,24 +387,6 @@ export const calls: BenchCase = {
           },
           emitRow,
           { min: 0.5 },
-        ),
-      );
-      const rawRow: BenchRow = {
-        case: `${label} throughput`,
-        subject: "zeromq.js alone worker -> main, one message per send",
-        value: median(rawRates),
-        unit: "msgs/s",
-      };
-      rows.push(
-        rawRow,
-        compared(
-          {
-            case: `${label} throughput`,
-            subject: `pipelined calls (${WINDOW} in flight)`,
-            value: median(callRates),
-            unit: "calls/s",
-          },
-          rawRow,
         ),
       );
 
