@@ -9,6 +9,13 @@
 /** The second frame of a bundle: three frames are malformed to any reader that does not know it. */
 export const BUNDLE_MARKER: Buffer = Buffer.from("sunflare/bundle/1", "latin1");
 
+/**
+ * The second frame of a copied bundle: its payload travels as a latin1
+ * string, so zeromq.js copies it (see the package README, "Bundles"); on
+ * the wire that is the payload's bytes as UTF-8.
+ */
+export const COPIED_BUNDLE_MARKER: Buffer = Buffer.from("sunflare/bundle/1/latin1", "latin1");
+
 /** Messages in one bundle at most. */
 export const BUNDLE_MESSAGES = 256;
 
@@ -24,9 +31,12 @@ export const BUNDLE_HEADER_BYTES = 4;
 /** Bytes each body adds beside its own: its length. */
 export const BUNDLE_ENTRY_BYTES = 4;
 
-/** Whether `frames` are a bundle (well-formed or not). */
+/** Whether `frames` are a bundle, copied or not (well-formed or not). */
 export function isBundle(frames: readonly Buffer[]): boolean {
-  return frames.length === 3 && frames[1]!.equals(BUNDLE_MARKER);
+  return (
+    frames.length === 3 &&
+    (frames[1]!.equals(BUNDLE_MARKER) || frames[1]!.equals(COPIED_BUNDLE_MARKER))
+  );
 }
 
 /**
@@ -35,7 +45,11 @@ export function isBundle(frames: readonly Buffer[]): boolean {
  * {@link unpackBundle}), or what is wrong with a malformed bundle.
  */
 export function bundleBodies(frames: readonly Buffer[]): Buffer[] | string | undefined {
-  return isBundle(frames) ? unpackBundle(frames[2]!) : undefined;
+  if (frames.length !== 3) return undefined;
+  if (frames[1]!.equals(BUNDLE_MARKER)) return unpackBundle(frames[2]!);
+  if (!frames[1]!.equals(COPIED_BUNDLE_MARKER)) return undefined;
+  // Back from UTF-8 to the payload's bytes: each character is one byte.
+  return unpackBundle(Buffer.from(frames[2]!.toString("utf8"), "latin1"));
 }
 
 /** The payload of a bundle of `bodies`. */

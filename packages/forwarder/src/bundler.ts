@@ -14,9 +14,10 @@ import {
   BUNDLE_HEADER_BYTES,
   BUNDLE_MARKER,
   BUNDLE_MESSAGES,
+  COPIED_BUNDLE_MARKER,
   packBundle,
 } from "./bundle.js";
-import type { Feeder, SendQueue } from "./send-queue.js";
+import type { Feeder, Frames, SendQueue } from "./send-queue.js";
 import { nextTurn, OPERATIONS_PER_TURN } from "./turn.js";
 
 const RESOLVED = Promise.resolve();
@@ -32,6 +33,7 @@ class HeldBundle {
   constructor(
     readonly topic: string,
     readonly topicFrame: Uint8Array,
+    readonly copied: boolean,
   ) {}
 
   fits(topic: string, body: Uint8Array): boolean {
@@ -58,11 +60,13 @@ class HeldBundle {
   }
 
   /** The ZeroMQ message: a bundle of one is an ordinary `[topic, body]` message. */
-  frames(): Uint8Array[] {
+  frames(): Frames {
     const { bodies, topicFrame } = this;
-    return bodies.length === 1
-      ? [topicFrame, bodies[0]!]
-      : [topicFrame, BUNDLE_MARKER, packBundle(bodies)];
+    if (bodies.length === 1) return [topicFrame, bodies[0]!];
+    const payload = packBundle(bodies);
+    return this.copied
+      ? [topicFrame, COPIED_BUNDLE_MARKER, payload.toString("latin1")]
+      : [topicFrame, BUNDLE_MARKER, payload];
   }
 
   /** Hands the bundle to `queue`; the sends waiting for it settle with its delivery. */
@@ -80,8 +84,14 @@ export class Bundler implements Feeder {
   #flushScheduled = false;
   #heldSinceTurn = 0;
 
-  /** @param queue where finished bundles go, behind the publisher's other messages */
-  constructor(private readonly queue: SendQueue) {}
+  /**
+   * @param queue where finished bundles go, behind the publisher's other messages
+   * @param copied whether bundles travel as copies (see `Publisher`'s `bundle` option)
+   */
+  constructor(
+    private readonly queue: SendQueue,
+    private readonly copied = false,
+  ) {}
 
   /**
    * Holds `body` for the bundle of this tick. `keepingUp`: the queue is
@@ -94,7 +104,7 @@ export class Bundler implements Feeder {
     if (this.#held !== undefined && !this.#held.fits(topic, body)) this.flush();
     let held = this.#held;
     if (held === undefined) {
-      held = this.#held = new HeldBundle(topic, topicFrame);
+      held = this.#held = new HeldBundle(topic, topicFrame, this.copied);
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         // After the microtasks of this tick: an async loop of awaited sends

@@ -43,10 +43,11 @@ export interface PublisherOptions {
    * threads). Every Sunflare {@link Subscriber} delivers them one by one;
    * other readers (Python's, a raw ZeroMQ socket) see a three-frame
    * message. Turn it on over ipc/tcp only when every subscriber is a
-   * Sunflare one; in a worker thread, see the package README, "Bundles",
-   * first.
+   * Sunflare one. `"copied"`: bundles whose payload zeromq.js copies, for
+   * a publisher in a worker thread whose messages may be read after the
+   * worker ended (see the package README, "Bundles").
    */
-  bundle?: boolean;
+  bundle?: boolean | "copied";
 }
 
 /**
@@ -110,9 +111,8 @@ export class Publisher {
       options.sync ?? true,
       linger,
     );
-    if (options.bundle ?? (isMainThread && isInproc(endpoint))) {
-      this.#bundler = new Bundler(this.#queue);
-    }
+    const bundle = options.bundle ?? (isMainThread && isInproc(endpoint));
+    if (bundle !== false) this.#bundler = new Bundler(this.#queue, bundle === "copied");
   }
 
   /** Whether {@link close} was called. */

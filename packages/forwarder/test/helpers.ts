@@ -1,5 +1,5 @@
 import * as zmq from "zeromq";
-import { isBundle, unpackBundle } from "../src/bundle.js";
+import { bundleBodies, COPIED_BUNDLE_MARKER, isBundle } from "../src/bundle.js";
 import type { ForwarderAddresses, Message, Publisher, Subscriber } from "../src/index.js";
 import { Forwarder } from "../src/index.js";
 
@@ -89,7 +89,7 @@ export function releaseAfterEach(): {
 const PROBE_TOPIC = "\u0001probe";
 
 /** One ZeroMQ message as a raw reader sees it: its topic and how many messages it carries. */
-export type Wire = [topic: string, kind: "bundle" | "plain", messages: number];
+export type Wire = [topic: string, kind: "bundle" | "copied bundle" | "plain", messages: number];
 
 /**
  * Makes raw zeromq.js subscribers, each opened with `open` (so released after
@@ -132,9 +132,10 @@ export async function readWire(
     const topic = frames[0]!.toString();
     if (topic === PROBE_TOPIC) continue;
     if (isBundle(frames)) {
-      const unpacked = unpackBundle(frames[2]!);
+      const unpacked = bundleBodies(frames)!;
       if (typeof unpacked === "string") throw new Error(`malformed bundle: ${unpacked}`);
-      wire.push([topic, "bundle", unpacked.length]);
+      const copied = frames[1]!.equals(COPIED_BUNDLE_MARKER);
+      wire.push([topic, copied ? "copied bundle" : "bundle", unpacked.length]);
       bodies?.push(...unpacked);
       carried += unpacked.length;
     } else {

@@ -4,7 +4,7 @@ import { tsWorker } from "@sunflare/jest-config/run-ts";
 import * as zmq from "zeromq";
 import { Subscriber } from "../src/index.js";
 import { presenceTopic } from "../src/topic.js";
-import { addressesOf, countTurns, releaseAfterEach } from "./helpers.js";
+import { addressesOf, countTurns, readWire, releaseAfterEach } from "./helpers.js";
 
 const fixture = (name: string): string => join(__dirname, "fixtures", name);
 const { open, startedForwarder } = releaseAfterEach();
@@ -63,4 +63,35 @@ test("a publisher in a worker thread sends one ZeroMQ message per send by defaul
   }
   expect(received).toEqual(Array.from({ length: count }, (_, i) => i));
   expect(await exited).toBe(0);
+});
+
+test('a worker\'s publisher with `bundle: "copied"` sends copied bundles, read intact after the worker ended', async () => {
+  const forwarder = await startedForwarder();
+  const count = 600;
+  const subscriber = open(new Subscriber(forwarder, { topics: "copied" }));
+  await subscriber.ready();
+  const raw = open(new zmq.Subscriber({ linger: 0 }));
+  raw.connect(forwarder.subscribeAddress);
+  raw.subscribe("copied", presenceTopic("raw-reader", 0));
+  const worker = tsWorker(fixture("worker-copied.ts"), {
+    addresses: addressesOf(forwarder),
+    count,
+    subscribers: 2,
+  });
+  // Nothing is read before the worker is gone: every message outlives it.
+  expect(await new Promise<number>((resolve) => worker.once("exit", resolve))).toBe(0);
+
+  const expected = Array.from({ length: count }, (_, i) => ({
+    i,
+    bytes: Buffer.alloc(64, i % 256),
+  }));
+  const values: unknown[] = [];
+  for await (const message of subscriber) {
+    values.push(message.value);
+    if (values.length === count) break;
+  }
+  expect(values).toEqual(expected);
+  const wire = await readWire(raw, count);
+  expect(wire.length).toBeLessThan(count / 100);
+  expect(wire.every(([, kind]) => kind === "copied bundle")).toBe(true);
 });

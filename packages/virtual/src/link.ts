@@ -63,7 +63,11 @@ export class ZmqLink implements BusLink {
    * the size check stays in front of it.
    */
   send = (topic: string, body: Uint8Array): Promise<void> => {
-    const publisher = new Publisher(this.#options.endpoint, { curve: this.#options.curve });
+    const publisher = new Publisher(this.#options.endpoint, {
+      curve: this.#options.curve,
+      // A worker's small messages travel together too, copied: they outlive the worker.
+      ...(this.#copyLarge ? { bundle: "copied" as const } : {}),
+    });
     this.#publisher = publisher;
     this.send = this.#copyLarge
       ? (topic, body) =>
