@@ -38,7 +38,7 @@ export interface Call<R> extends Promise<R> {
 /** How a call failed, as {@link CallError.code} says it. */
 export type CallErrorCode = Extract<
   ErrorCode,
-  "remote" | "unknown" | "timeout" | "aborted" | "gone" | "encode"
+  "remote" | "unknown" | "timeout" | "aborted" | "gone" | "encode" | "closed"
 >;
 
 /** What a slot that threw said, in the member where it ran. */
@@ -52,8 +52,8 @@ export interface RemoteErrorInfo {
  * Why a call failed: the slot threw (`"remote"`, with {@link CallError.remote}),
  * there is no such owner or slot (`"unknown"`), the deadline passed
  * (`"timeout"`), it was cancelled (`"aborted"`), the owner's member left or
- * died (`"gone"`), or the codec cannot carry its arguments or result
- * (`"encode"`).
+ * died (`"gone"`), the calling member closed first (`"closed"`), or the
+ * codec cannot carry its arguments or result (`"encode"`).
  */
 export class CallError extends SunflareError {
   /** `"CallError"`. */

@@ -45,7 +45,13 @@ export type { AnyProperty, PropertyOptions } from "./property.js";
 export { isProperty, Property } from "./property.js";
 export type { OwnerInfo, WiringEntry } from "./bus.js";
 export { BusMember } from "./member/member.js";
-export type { BusMemberEvents, BusMemberOptions, MemberInfo } from "./member/member.js";
+export type {
+  BusMemberEvents,
+  BusMemberOptions,
+  LeftReason,
+  MemberInfo,
+  MemberState,
+} from "./member/member.js";
 export type { BusLink, WireCodec } from "./member/link.js";
 export type { HelloMessage, OwnerSignals, RegistryMessage } from "./member/protocol.js";
 export {

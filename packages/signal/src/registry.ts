@@ -631,6 +631,18 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
     await Promise.all(connected.map((connection) => connection.ready.catch(() => undefined)));
   }
 
+  /**
+   * Ends every connection that waits (for its signal to be registered, or
+   * to go live): its `ready` rejects with a `ClosedError`. For a bus member
+   * that closed: what they wait for will not come.
+   */
+  closeWaiting(): void {
+    for (const connection of [...this.#connections]) {
+      if (connection.state === "closed" || (connection.connected && connection.live)) continue;
+      connection.disconnect();
+    }
+  }
+
   /** Every connection made through this registry that is live or waiting, in connection order. */
   connections(): ConnectionInfo[] {
     const infos: ConnectionInfo[] = [];

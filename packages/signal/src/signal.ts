@@ -113,6 +113,7 @@ let current: AnySignal | undefined;
 
 interface Waiter<Args> {
   resolve(args: Args): void;
+  reject(error: Error): void;
 }
 
 /**
@@ -389,6 +390,10 @@ export class Signal<Args extends unknown[] = []> {
           finish();
           resolve(args);
         },
+        reject: (error) => {
+          finish();
+          reject(error);
+        },
       };
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
@@ -403,6 +408,15 @@ export class Signal<Args extends unknown[] = []> {
       this.#waiters.add(waiter);
       this.#refresh();
     });
+  }
+
+  /**
+   * Rejects every pending {@link Signal.next} with `error`. For subclasses:
+   * a stand-in whose owner is gone, or whose bus closed, will never emit
+   * again, so nobody may wait for it.
+   */
+  protected rejectWaiters(error: Error): void {
+    for (const waiter of [...this.#waiters]) waiter.reject(error);
   }
 
   /**

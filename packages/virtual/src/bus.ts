@@ -7,9 +7,10 @@ import type {
   SubscriberOptions,
 } from "@sunflare/forwarder";
 import { Forwarder, Publisher, Subscriber } from "@sunflare/forwarder";
+import type { MemberState } from "@sunflare/signal";
 import { BusMember, SignalBus, SignalRegistry } from "@sunflare/signal";
 import type { Logger } from "@sunflare/wire";
-import { defaultLogger, SunflareError } from "@sunflare/wire";
+import { ClosedError, defaultLogger, isInprocAddress, SunflareError } from "@sunflare/wire";
 import { ZmqLink } from "./link.js";
 
 export type { WiringEntry } from "@sunflare/signal";
@@ -37,6 +38,15 @@ export interface JoinOptions extends Pick<
 > {
   /** Milliseconds to wait for the host's answer before `join` rejects (default 10,000). */
   joinTimeoutMs?: number;
+  /**
+   * When the host is gone: `true` keeps the member and its plugins
+   * (`bus.state` is `"rejoining"`) and rejoins the next host that answers
+   * at the same address, a new host process included; `false` shuts the bus
+   * down, as protocol version 1 did. Default: `true` over ipc and tcp,
+   * `false` over inproc (its host lived in this process: nobody can answer
+   * there again).
+   */
+  rejoin?: boolean;
 }
 
 /** Options of a {@link VirtualBus}. */
@@ -63,7 +73,12 @@ export interface VirtualBusOptions {
  */
 export type Role =
   | { readonly kind: "host"; readonly forwarder: Forwarder }
-  | { readonly kind: "member"; readonly address: BusAddress; readonly joinTimeoutMs?: number };
+  | {
+      readonly kind: "member";
+      readonly address: BusAddress;
+      readonly joinTimeoutMs?: number;
+      readonly rejoin?: boolean;
+    };
 
 /**
  * One object for everything plugins share: a signal registry for control
@@ -121,6 +136,10 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
       heartbeatMs: options.heartbeatMs,
       missedHeartbeats: options.missedHeartbeats,
       joinTimeoutMs: ownRole.kind === "member" ? ownRole.joinTimeoutMs : undefined,
+      // Nobody can answer again at an inproc address once its host is gone: it lived in this process.
+      rejoin:
+        ownRole.kind === "member" &&
+        (ownRole.rejoin ?? !isInprocAddress(ownRole.address.publishAddress)),
       logger,
     });
     super(registry, membership);
@@ -149,8 +168,8 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
    */
   static async join(address: BusAddress, options: JoinOptions = {}): Promise<VirtualBus> {
     checkAddress(address);
-    const { joinTimeoutMs, ...rest } = options;
-    const bus = new VirtualBus(rest, { kind: "member", address, joinTimeoutMs });
+    const { joinTimeoutMs, rejoin, ...rest } = options;
+    const bus = new VirtualBus(rest, { kind: "member", address, joinTimeoutMs, rejoin });
     await bus.ready();
     return bus;
   }
@@ -178,7 +197,13 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
    * @throws SunflareError (`"not-ready"`) on a host before {@link ready} resolved (its addresses are not final yet)
    */
   get address(): BusAddress {
-    if (this.#role.kind === "member") return this.#role.address;
+    if (this.#role.kind === "member") {
+      // After a rejoin, the host answering at this address is another member.
+      const host = this.membership.host ?? this.#role.address.host;
+      return host === this.#role.address.host
+        ? this.#role.address
+        : { ...this.#role.address, host };
+    }
     const { forwarder } = this.#role;
     if (!forwarder.running || !this.membership.running) {
       throw new SunflareError(
@@ -195,6 +220,16 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     return address;
   }
 
+  /**
+   * Where this bus stands on its bus: `"joined"`, `"rejoining"` (a member
+   * whose host is gone, waiting for a host to answer at its address again)
+   * or `"closed"`; `"new"`/`"joining"` before {@link ready} resolved.
+   * `membership` emits `state`, `host-lost` and `rejoined` as it changes.
+   */
+  get state(): MemberState {
+    return this.isShutdown ? "closed" : this.membership.state;
+  }
+
   /** Whether {@link shutdown} was called. */
   get isShutdown(): boolean {
     return this.#shutdown !== undefined;
@@ -209,7 +244,9 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
    * streams alone.
    */
   ready(): Promise<void> {
-    this.#assertOpen();
+    if (this.#shutdown && !this.#ready) {
+      return Promise.reject(new ClosedError("This VirtualBus (shut down)"));
+    }
     this.#ready ??= (async () => {
       if (this.#role.kind === "host") await this.#role.forwarder.start();
       await this.membership.start();
@@ -287,9 +324,10 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
   }
 
   async #close(): Promise<void> {
-    // Waits for a start under way, so that its sockets exist to be closed.
+    // Closing first makes a join under way reject (ClosedError) instead of waiting for its host.
+    const leaving = this.membership.close();
     await this.#ready?.catch(() => undefined);
-    await this.membership.close();
+    await leaving;
     for (const socket of this.#sockets) socket.close();
     this.#sockets.clear();
     if (this.#role.kind === "host") await this.#role.forwarder.stop();

@@ -39,7 +39,8 @@ export async function runPlacedMember(start: StartRequest, channel: ControlChann
   let plugins: LocalPlugin[] = [];
   try {
     const { heartbeatMs, missedHeartbeats } = start;
-    bus = await VirtualBus.join(start.address, { heartbeatMs, missedHeartbeats });
+    // Its host is the process that placed it: with that one gone, so is its purpose.
+    bus = await VirtualBus.join(start.address, { heartbeatMs, missedHeartbeats, rejoin: false });
     plugins = await build(bus, start);
   } catch (error) {
     fail(0, error);

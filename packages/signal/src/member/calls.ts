@@ -147,20 +147,14 @@ export class Calls {
   }
 
   /** `member` is gone: its calls here stop, and calls to it reject with `"gone"`. */
-  gone(member: string, why = `its member ${member} is gone`): void {
-    for (const [id, pending] of [...this.#pending]) {
-      if (pending.member !== member) continue;
-      const { owner, slot } = pending.state;
-      this.#pending.delete(id);
-      pending.state.reject(new CallError("gone", owner, slot, `${owner}.${slot}: ${why}.`));
-    }
+  gone(member: string): void {
+    this.#rejectPending(member, "gone", `its member ${member} is gone`);
     for (const served of [...this.#running.values()]) if (served.from === member) served.cancel();
   }
 
-  /** The member closes: everything in flight stops. */
+  /** The member closes: everything in flight stops; its own calls reject with `"closed"`. */
   close(): void {
-    for (const member of new Set([...this.#pending.values()].map((pending) => pending.member)))
-      this.gone(member, "this member closed");
+    this.#rejectPending(undefined, "closed", `member ${this.#context.id}, the caller, closed`);
     for (const served of [...this.#running.values()]) served.cancel();
   }
 
@@ -178,6 +172,16 @@ export class Calls {
   /** Sends `reply` to `member`'s inbox; throws if it cannot be encoded. */
   reply(member: string, reply: Omit<CallMessage, "from">): void {
     this.#send(member, { from: this.#context.id, ...reply });
+  }
+
+  /** Rejects this member's calls to `member` (`undefined`: to anyone). */
+  #rejectPending(member: string | undefined, code: "gone" | "closed", why: string): void {
+    for (const [id, pending] of [...this.#pending]) {
+      if (member !== undefined && pending.member !== member) continue;
+      const { owner, slot } = pending.state;
+      this.#pending.delete(id);
+      pending.state.reject(new CallError(code, owner, slot, `${owner}.${slot}: ${why}.`));
+    }
   }
 
   #ask(

@@ -32,12 +32,14 @@ import {
   PROTOCOL_VERSION,
   REGISTRY_TOPIC,
   SIGNAL_PREFIX,
+  ClosedError,
   SunflareError,
   TimeoutError,
   VALUES_TOPIC,
   callTopic,
 } from "@sunflare/wire";
 import { deliverHook } from "../hooks.js";
+import { StandInSignal } from "./stand-in-signal.js";
 import type { SignalRegistry } from "../registry.js";
 import type { AnySignal } from "../signal.js";
 import type { MemberContext } from "./context.js";
@@ -80,7 +82,29 @@ export interface BusMemberOptions {
   joinTimeoutMs?: number;
   /** Where problems are reported (default: console, warnings and errors). */
   logger?: Logger;
+  /**
+   * With `host` set to the host's id: `true` keeps this member when the
+   * host is gone (state `"rejoining"`) and rejoins whichever host answers
+   * on the link next, a new host process included; `false` (the default)
+   * closes it.
+   */
+  rejoin?: boolean;
 }
+
+/**
+ * Where a member stands: `"joining"` until the host answered, `"joined"`
+ * (on the bus), `"rejoining"` (its host is gone; it waits for a host to
+ * answer again, keeping its owners and connections), `"closed"` (for good).
+ * A host is `"joined"` from its start to its close.
+ */
+export type MemberState = "new" | "joining" | "joined" | "rejoining" | "closed";
+
+/**
+ * Why another member was withdrawn: it said so (`"left"`), was unheard for
+ * too long (`"silent"`), its supervisor saw it exit (`"exited"`), or, for
+ * the host, a new host answered in its place (`"replaced"`).
+ */
+export type LeftReason = "left" | "silent" | "exited" | "replaced";
 
 /** A member of a bus, as {@link BusMember.members} lists it. */
 export interface MemberInfo {
@@ -100,12 +124,26 @@ export interface BusMemberEvents {
    * Another member left: it said so (`"left"`), was unheard for too long
    * (`"silent"`), or its supervisor saw it exit (`"exited"`, {@link BusMember.forget}).
    */
-  left: [info: MemberInfo, reason: "left" | "silent" | "exited"];
+  left: [info: MemberInfo, reason: LeftReason];
   /** This member closed: by {@link BusMember.close}, or because the host is gone (`reason` says so). */
   closed: [reason: string | undefined];
+  /** {@link BusMember.state} changed. */
+  state: [state: MemberState];
+  /**
+   * The host is gone and this member (made with `rejoin`) waits for a host
+   * to answer: its calls to the host rejected with `"gone"`, its
+   * connections to the host's owners wait.
+   */
+  "host-lost": [info: MemberInfo, reason: LeftReason];
+  /** A host answered again (`host`: its member id): this member is back on the bus. */
+  rejoined: [host: string];
+  /**
+   * An emission made on a stand-in whose owner is gone (or after this
+   * member closed) reached the slots here and nobody else; once per stand-in
+   * signal, also logged as a warning.
+   */
+  undelivered: [owner: string, signal: string, reason: string];
 }
-
-type State = "new" | "starting" | "running" | "closed";
 
 /** Emission topics remembered by the router; past that (a flood of senders), it starts over. */
 const MAX_ROUTES = 4096;
@@ -157,17 +195,22 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   readonly #registry: SignalRegistry;
   readonly #codec: WireCodec;
   readonly #logger: Logger;
-  readonly #host: true | string | undefined;
+  readonly #isHost: boolean;
+  /** The host's member id, when this member joined one; a new host replaces it on rejoin. */
+  #hostId: string | undefined;
+  readonly #rejoin: boolean;
   readonly #joinTimeoutMs: number;
   readonly #outbox: Outbox;
   readonly #peers: Peers;
   readonly #standIns: StandIns;
   readonly #feeds: Feeds;
   readonly #calls: Calls;
-  #state: State = "new";
+  #state: MemberState = "new";
   #announceScheduled = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #heardHost: (() => void) | undefined;
+  /** Rejects a start under way: the member closed meanwhile. */
+  #stopJoining: ((error: Error) => void) | undefined;
   #closing: Promise<void> | undefined;
   /** What each emission topic delivers to (`null`: nothing here, or this member's own). */
   readonly #routes = new Map<string, { signal: AnySignal; label: string } | null>();
@@ -180,7 +223,9 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#registry = options.registry;
     this.#codec = options.codec;
     this.#logger = options.logger ?? defaultLogger;
-    this.#host = options.host;
+    this.#isHost = options.host === true;
+    this.#hostId = typeof options.host === "string" ? options.host : undefined;
+    this.#rejoin = options.rejoin === true && this.#hostId !== undefined;
     this.id = options.member ?? newMemberId();
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.missedHeartbeats = options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS;
@@ -204,7 +249,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       peers: this.#peers,
       announce: () => this.#announce(),
       publishValues: (values) => {
-        if (this.#state === "running") this.#sendValues(values);
+        if (this.#onBus()) this.#sendValues(values);
       },
     };
     this.#feeds = new Feeds(context);
@@ -213,9 +258,30 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     options.link.listen(this.#onMessage);
   }
 
-  /** Whether this member is running (started and not closed). */
+  /** Whether this member is running: joined, or rejoining (started and not closed). */
   get running(): boolean {
-    return this.#state === "running";
+    return this.#onBus();
+  }
+
+  /** Where this member stands; see {@link MemberState}. The `state` event tells each change. */
+  get state(): MemberState {
+    return this.#state;
+  }
+
+  /** The host's member id (this member's own, on the host); a rejoin may change it. */
+  get host(): string | undefined {
+    return this.#isHost ? this.id : this.#hostId;
+  }
+
+  #onBus(): boolean {
+    return this.#state === "joined" || this.#state === "rejoining";
+  }
+
+  /** The one place the state changes; listeners hear each change once. */
+  #setState(state: MemberState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.emit("state", state);
   }
 
   /**
@@ -226,13 +292,20 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
    * answer within `joinTimeoutMs`.
    */
   async start(): Promise<void> {
+    if (this.#state === "closed") throw new ClosedError(`Member ${this.id}`);
     if (this.#state !== "new") throw new SunflareError("refused", "A BusMember starts once.");
-    this.#state = "starting";
-    if (typeof this.#host !== "string") {
+    this.#setState("joining");
+    if (this.#hostId === undefined) {
       await this.#join();
+      if (this.#closing) throw new ClosedError(`Member ${this.id}`);
       return;
     }
-    const heard = new Promise<void>((resolve) => (this.#heardHost = resolve));
+    const heard = new Promise<void>((resolve, reject) => {
+      this.#heardHost = resolve;
+      this.#stopJoining = reject;
+    });
+    // Awaited below, through `joined`: a close before then is no unhandled rejection.
+    heard.catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Covers the whole join: a link that cannot reach the forwarder (a wrong
     // address, a missing CURVE key) never gets its subscriptions ready.
@@ -241,7 +314,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
         setTimeout(() => {
           reject(
             new TimeoutError(
-              `The bus host (${String(this.#host)}) did not answer within ${this.#joinTimeoutMs} ms; is it running, is the address right (and its curveServerKey, for a forwarder with CURVE)?`,
+              `The bus host (${String(this.#hostId)}) did not answer within ${this.#joinTimeoutMs} ms; is it running, is the address right (and its curveServerKey, for a forwarder with CURVE)?`,
             ),
           );
         }, this.#joinTimeoutMs),
@@ -272,7 +345,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       ),
     );
     if (this.#closing) return;
-    this.#state = "running";
+    this.#setState("joined");
     // The heartbeat keeps the process alive while this member is on the bus
     // (like an open server); close() clears it, and then nothing does.
     this.#heartbeat = setInterval(this.#beat, this.heartbeatMs);
@@ -317,18 +390,30 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   }
 
   async #close(reason: string | undefined): Promise<void> {
-    const wasRunning = this.#state === "running";
-    this.#state = "closed";
+    const wasRunning = this.#onBus();
+    this.#setState("closed");
     clearInterval(this.#heartbeat);
+    this.#stopJoining?.(new ClosedError(`Member ${this.id}`));
+    this.#heardHost = this.#stopJoining = undefined;
     this.#peers.clear();
     this.#registry.off("registered", this.#onRegistered);
     this.#registry.off("unregistered", this.#onUnregistered);
     this.#feeds.close();
     this.#calls.close();
+    const orphans = this.#standInSignals(
+      this.#registry.names().filter((name) => this.#standIns.has(name)),
+    );
     this.#standIns.close();
+    this.#orphan(orphans, new ClosedError(`The bus of member ${this.id}`));
+    // Nothing this registry waits for from other members will come now.
+    this.#registry.closeWaiting();
     try {
-      if (wasRunning && reason === undefined) {
-        await this.#outbox.sendLast(REGISTRY_TOPIC, this.#codec.encode(leavingMessage(this.id)));
+      // Also when the host is gone: other members on a forwarder that lives on hear it.
+      if (wasRunning) {
+        await withDeadline(
+          this.#outbox.sendLast(REGISTRY_TOPIC, this.#codec.encode(leavingMessage(this.id))),
+          this.heartbeatMs,
+        );
       }
     } catch (error) {
       this.#logger.debug(`Member ${this.id} could not say it is leaving.`, error);
@@ -429,37 +514,102 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       if (peer !== undefined) this.#withdrawn(peer, "left");
       return;
     }
+    if (message.host === true) this.#hostAnswered(message.member);
     const peer = this.#peers.described(message);
     this.#standIns.sync(peer);
     this.#feeds.update();
     this.#joined(peer);
   }
 
+  /**
+   * A host's registry arrived. A host other than the one this member knows
+   * (a new host process at the same address, maybe before the old one's
+   * silence was noticed) replaces it: the old one is gone, and this member
+   * re-registers with the new one.
+   */
+  #hostAnswered(host: string): void {
+    if (!this.#rejoin) return;
+    if (host !== this.#hostId && this.#state === "joined") {
+      const old = this.#peers.remove(this.#hostId!);
+      if (old !== undefined) this.#withdrawn(old, "replaced");
+    }
+    if (this.#state !== "rejoining") return;
+    if (host !== this.#hostId)
+      this.#logger.info(`Member ${this.id}: host ${host} answers; rejoining it.`);
+    this.#hostId = host;
+    // What the new host must know of this member, without waiting for its hello.
+    this.#sendRegistry();
+    this.#sendValues(this.#feeds.values());
+  }
+
   /** Joining ends once the host's registry is known here, its properties' values included. */
   #joined(peer: Peer): void {
-    if (this.#heardHost === undefined || peer.id !== this.#host || !peer.described) return;
+    if (this.#heardHost === undefined || peer.id !== this.#hostId || !peer.described) return;
     if (!this.#standIns.complete(peer)) return;
     this.#heardHost();
     this.#heardHost = undefined;
   }
 
   /** `peer` is gone (already out of {@link Peers}): its owners go, and with the host, this member. */
-  #withdrawn(peer: Peer, reason: "left" | "silent" | "exited"): void {
+  #withdrawn(peer: Peer, reason: LeftReason): void {
     const info = this.#info(peer);
     this.#calls.gone(peer.id);
+    const orphans = this.#standInSignals(info.owners);
     this.#standIns.withdrawMember(peer.id);
+    this.#orphan(orphans, new SunflareError("gone", `The owner's member ${peer.id} is gone.`));
     this.#feeds.update();
     this.emit("left", info, reason);
-    const isHost = typeof this.#host === "string" ? peer.id === this.#host : false;
-    if (isHost || (peer.host && this.#host !== true)) {
-      const why = {
-        left: "shut down",
-        silent: `unheard for ${this.heartbeatMs * this.missedHeartbeats} ms`,
-        exited: "exited",
-      }[reason];
-      const message = `The host of this bus (member ${peer.id}) is gone (${why}); member ${this.id} closes.`;
-      this.#logger.error(message);
-      this.#closing ??= this.#close(message);
+    const isHost = peer.id === this.#hostId;
+    if (!isHost && !(peer.host && !this.#isHost)) return;
+    const why = {
+      left: "shut down",
+      silent: `unheard for ${this.heartbeatMs * this.missedHeartbeats} ms`,
+      exited: "exited",
+      replaced: "a new host answers in its place",
+    }[reason];
+    if (this.#rejoin && this.#state === "joined") {
+      this.#logger.warn(
+        `The host of this bus (member ${peer.id}) is gone (${why}); member ${this.id} keeps its plugins and rejoins when a host answers.`,
+      );
+      this.#setState("rejoining");
+      // Said hello on every beat until a host answers (see #beat).
+      this.#heardHost = () => {
+        this.#setState("joined");
+        this.emit("rejoined", this.#hostId!);
+      };
+      this.emit("host-lost", info, reason);
+      return;
+    }
+    if (this.#state === "rejoining") return;
+    const message = `The host of this bus (member ${peer.id}) is gone (${why}); member ${this.id} closes.`;
+    this.#logger.error(message);
+    this.#closing ??= this.#close(message);
+  }
+
+  /** The stand-in signals registered under `owners` (read before they are withdrawn). */
+  #standInSignals(owners: readonly string[]): StandInSignal[] {
+    const signals: StandInSignal[] = [];
+    for (const owner of owners) {
+      if (!this.#standIns.has(owner)) continue;
+      for (const signal of Object.values(this.#registry.signals(owner)))
+        if (signal instanceof StandInSignal) signals.push(signal);
+    }
+    return signals;
+  }
+
+  /**
+   * Withdrawn stand-ins never emit again: their `next()` waiters learn
+   * `why`, and a plugin still emitting on one hears of it once.
+   */
+  #orphan(signals: readonly StandInSignal[], why: Error): void {
+    for (const signal of signals) {
+      signal.orphan(why, () => {
+        const { ownerName, signalName } = signal;
+        this.#logger.warn(
+          `An emission of ${ownerName}.${signalName} reached only the slots of member ${this.id}: ${why.message} Connect by name (bus.connect) to follow the owner when it comes back.`,
+        );
+        this.emit("undelivered", ownerName, signalName, why.message);
+      });
     }
   }
 
@@ -470,18 +620,18 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   // What this member sends.
 
   readonly #beat = (): void => {
-    if (this.#state !== "running") return;
+    if (!this.#onBus()) return;
     if (this.#heardHost !== undefined) this.#sendHello();
     this.#sendRegistry();
   };
 
   #announce(): void {
-    if (this.#announceScheduled || this.#state !== "running") return;
+    if (this.#announceScheduled || !this.#onBus()) return;
     this.#announceScheduled = true;
     // One registry message for every change made in this tick.
     queueMicrotask(() => {
       this.#announceScheduled = false;
-      if (this.#state === "running") this.#sendRegistry();
+      if (this.#onBus()) this.#sendRegistry();
     });
   }
 
@@ -515,7 +665,16 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       slots: this.#feeds.slots(),
       properties: this.#feeds.properties(),
     };
-    if (this.#host === true) message.host = true;
+    if (this.#isHost) message.host = true;
     this.#outbox.send(REGISTRY_TOPIC, this.#codec.encode(message));
   }
+}
+
+/** `promise`, or a rejection once `ms` passed (a last word must not hold a close up). */
+function withDeadline(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`Not sent within ${ms} ms.`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

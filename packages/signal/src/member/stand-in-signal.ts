@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import { relayHook } from "../hooks.js";
 import { Signal } from "../signal.js";
 import { everySender } from "./protocol.js";
 
@@ -50,6 +51,22 @@ export class StandInSignal extends Signal<unknown[]> {
   setFed(fed: boolean): void {
     this.#fed = fed;
     this.#settle();
+  }
+
+  /**
+   * This stand-in is withdrawn for good (its owner's member is gone, or this
+   * member closed): whoever waits for its next emission learns `why`, and
+   * the first emission made on it afterwards calls `undelivered` (it reaches
+   * the slots here, and nobody else).
+   */
+  orphan(why: Error, undelivered: () => void): void {
+    this.rejectWaiters(why);
+    let reported = false;
+    this[relayHook](() => {
+      if (reported) return;
+      reported = true;
+      undelivered();
+    });
   }
 
   protected override onListening(listening: boolean): void {
