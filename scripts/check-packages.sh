@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-packages=(wire signal slot codec forwarder virtual web)
+packages=(wire signal slot codec forwarder virtual web record cli)
 
 echo "== pack"
 for name in "${packages[@]}"; do
@@ -32,6 +32,8 @@ declare -A internal=(
   [forwarder]="codec wire"
   [virtual]="codec forwarder signal slot wire"
   [web]="codec forwarder signal wire"
+  [record]="codec forwarder signal slot virtual wire"
+  [cli]="codec forwarder record signal slot virtual wire"
 )
 
 echo "== packed install, one package at a time"

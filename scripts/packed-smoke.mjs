@@ -1,7 +1,11 @@
 // Runs inside a fresh npm project where only the packed tarballs of one @sunflare package (and the
 // @sunflare packages it depends on) are installed. Usage: node packed-smoke.mjs <package> <import|require>
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
@@ -107,6 +111,54 @@ const checks = {
     await both;
     assert.deepEqual(heard.sort(), ["P1", "W1"]);
     await session.shutdown();
+  },
+  async record() {
+    const { VirtualBus, Signal } = await load("@sunflare/virtual");
+    const { record, readInfo } = await load("@sunflare/record");
+    const bus = new VirtualBus();
+    const camera = { sigFrame: new Signal() };
+    bus.registerSignals(camera, { name: "Camera" });
+    const recorder = await record(bus, {
+      file: "session.mcap",
+      topics: [],
+      signals: ["Camera.sigFrame"],
+    });
+    const written = new Promise((resolve) => recorder.once("message", resolve));
+    camera.sigFrame.emit(1);
+    await written;
+    await recorder.stop();
+    await bus.shutdown();
+    const info = await readInfo("session.mcap");
+    assert.deepEqual(
+      info.channels.map(({ topic, messages }) => [topic, messages]),
+      [["Camera.sigFrame", 1]],
+    );
+  },
+  async cli() {
+    const { main } = await load("@sunflare/cli");
+    assert.equal(typeof main, "function");
+    // The installed bin, as a user runs it, against a named bus started here.
+    const runtime = mkdtempSync(join(tmpdir(), "sunflare-smoke-"));
+    const env = { ...process.env, SUNFLARE_RUNTIME_DIR: runtime, NO_COLOR: "1" };
+    const sunflare = (...args) =>
+      promisify(execFile)(join("node_modules", ".bin", "sunflare"), args, { env });
+    try {
+      assert.match((await sunflare("--help")).stdout, /Usage: sunflare/);
+      assert.deepEqual(JSON.parse((await sunflare("ls", "--json")).stdout), []);
+      process.env.SUNFLARE_RUNTIME_DIR = runtime;
+      const { VirtualBus, Signal } = await load("@sunflare/virtual");
+      const bus = new VirtualBus({ name: "smoke" });
+      bus.registerSignals({ sigFrame: new Signal() }, { name: "Camera" });
+      await bus.ready();
+      const members = JSON.parse((await sunflare("members", "--json", "--settle", "0")).stdout);
+      assert.deepEqual(
+        members.map((member) => member.owners),
+        [["Camera"]],
+      );
+      await bus.shutdown();
+    } finally {
+      rmSync(runtime, { recursive: true, force: true });
+    }
   },
 };
 

@@ -27,7 +27,8 @@ const VIEWER_MEMBER = new URL(
 async function main(options: DemoOptions): Promise<number> {
   if (options.web) return web(options);
   const { transport } = options;
-  const bus = new VirtualBus({ forwarder: { transport } });
+  // Named, so that `sunflare --bus demo …` can inspect and record the session from another shell.
+  const bus = new VirtualBus({ name: "demo", forwarder: { transport } });
   const viewerOptions: ViewerOptions = {
     display: displayOptions(options),
     outDir: resolve(options.outDir),

@@ -4,6 +4,7 @@ import { fanout } from "./fanout.js";
 import { frames } from "./frames.js";
 import { latencyCase } from "./latency.js";
 import { memory } from "./memory.js";
+import { recordCase } from "./record.js";
 import { remoteSignals } from "./remote-signals.js";
 import { signals } from "./signals.js";
 import { smallMessages } from "./small.js";
@@ -47,5 +48,6 @@ export async function allCases(): Promise<BenchCase[]> {
     memory,
     web,
     calls,
+    recordCase,
   ];
 }

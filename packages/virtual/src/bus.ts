@@ -12,6 +12,7 @@ import { BusMember, SignalBus, SignalRegistry } from "@sunflare/signal";
 import type { Logger } from "@sunflare/wire";
 import { ClosedError, defaultLogger, isInprocAddress, SunflareError } from "@sunflare/wire";
 import { ZmqLink } from "./link.js";
+import { assertNameFree, checkBusName, publishBusName, resolveBusName } from "./named.js";
 
 export type { WiringEntry } from "@sunflare/signal";
 
@@ -51,6 +52,15 @@ export interface JoinOptions extends Pick<
 
 /** Options of a {@link VirtualBus}. */
 export interface VirtualBusOptions {
+  /**
+   * Makes the bus reachable by name from other processes of this user
+   * (`VirtualBus.join("scope")`, `sunflare --bus scope`): its address is
+   * written to `<runtime>/sunflare/<name>.json` once ready (started at once)
+   * and removed at shutdown. An inproc bus adds an ipc transport for them.
+   *
+   * @throws SunflareError (`"refused"`) from the constructor when a live bus has that name
+   */
+  name?: string;
   /** Receives the registry's and the data streams' reports (default: console, warnings and errors). */
   logger?: Logger;
   /** How the bus's forwarder binds (default: inproc, unique to this bus). */
@@ -107,6 +117,9 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
   readonly #sockets = new Set<Publisher | Subscriber>();
   #ready: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
+  #unpublish: (() => void) | undefined;
+  /** The name other processes find this bus by ({@link VirtualBusOptions.name}), if it has one. */
+  readonly name: string | undefined;
 
   /**
    * A bus's host: it owns the forwarder. Other threads, processes and
@@ -117,6 +130,12 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
    */
   constructor(options: VirtualBusOptions = {}, role?: Role) {
     const logger = options.logger ?? defaultLogger;
+    if (options.name !== undefined) {
+      checkBusName(options.name);
+      if (role !== undefined)
+        throw new TypeError("Only a host can be named; a member joins a name.");
+      assertNameFree(options.name);
+    }
     const registry = new SignalRegistry({ logger });
     const codec = new Codec(options.codec);
     const ownRole: Role = role ?? {
@@ -146,6 +165,13 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     this.codec = codec;
     this.#role = ownRole;
     this.#logger = logger;
+    this.name = options.name;
+    if (this.name !== undefined) {
+      // Reachable by name without anyone calling ready(); its failure is reported here and by ready().
+      this.ready().catch((error: unknown) =>
+        logger.error(`Bus "${String(this.name)}" could not be published`, error),
+      );
+    }
     membership.on("closed", (reason) => {
       // The host is gone: this member has closed itself; release the rest.
       if (reason !== undefined) void this.shutdown();
@@ -153,8 +179,9 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
   }
 
   /**
-   * Makes a member of the bus at `address` (a host's `bus.address`): in a
-   * worker thread, a child process, or on another machine. Resolves once
+   * Makes a member of the bus at `address` (a host's `bus.address`, or the
+   * name of a named bus of this user): in a worker thread, a child process,
+   * or on another machine. Resolves once
    * the host answered, so the host's registry is known; rejects with a
    * `TimeoutError` when the host does not answer within `joinTimeoutMs`
    * (default 10 s).
@@ -164,9 +191,14 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
    * // worker.ts
    * const bus = await VirtualBus.join(workerData.address);
    * bus.connect("Camera", "sigFrame", onFrame, { deferred: true });
+   * // another process of this user
+   * const scope = await VirtualBus.join("scope");
    * ```
+   *
+   * @throws SunflareError (`"unknown"`) for a name no live bus has (the message lists those that exist)
    */
-  static async join(address: BusAddress, options: JoinOptions = {}): Promise<VirtualBus> {
+  static async join(target: BusAddress | string, options: JoinOptions = {}): Promise<VirtualBus> {
+    const address = typeof target === "string" ? resolveBusName(target) : target;
     checkAddress(address);
     const { joinTimeoutMs, rejoin, ...rest } = options;
     const bus = new VirtualBus(rest, { kind: "member", address, joinTimeoutMs, rejoin });
@@ -250,6 +282,7 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     this.#ready ??= (async () => {
       if (this.#role.kind === "host") await this.#role.forwarder.start();
       await this.membership.start();
+      if (this.name !== undefined && !this.#shutdown) await this.#publish(this.name);
     })();
     return this.#ready;
   }
@@ -323,10 +356,21 @@ export class VirtualBus extends SignalBus implements AsyncDisposable {
     return socket;
   }
 
+  async #publish(name: string): Promise<void> {
+    const own = this.address;
+    // Other processes cannot reach inproc: they get an ipc bridge.
+    const reachable = own.publishAddress.startsWith("inproc://")
+      ? { ...own, ...(await this.forwarder.addTransport("ipc")) }
+      : own;
+    if (this.#shutdown) return;
+    this.#unpublish = publishBusName(name, reachable);
+  }
+
   async #close(): Promise<void> {
     // Closing first makes a join under way reject (ClosedError) instead of waiting for its host.
     const leaving = this.membership.close();
     await this.#ready?.catch(() => undefined);
+    this.#unpublish?.();
     await leaving;
     for (const socket of this.#sockets) socket.close();
     this.#sockets.clear();

@@ -1,6 +1,8 @@
 // The bus and plugin lifecycle.
 export { VirtualBus } from "./bus.js";
 export type { BusAddress, JoinOptions, Role, VirtualBusOptions, WiringEntry } from "./bus.js";
+export { isBusName, namedBusDirectory, namedBuses, namedBusFile, resolveBusName } from "./named.js";
+export type { NamedBus } from "./named.js";
 export { launch } from "./launch.js";
 export type {
   LaunchOptions,
