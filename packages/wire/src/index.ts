@@ -12,6 +12,8 @@ export {
   isInprocAddress,
   isReserved,
   leavingMessage,
+  LEAVE_SECRET_BYTES,
+  BAD_INPUT_SUMMARY_MS,
   MEMBER_PREFIXES,
   parseEmissionTopic,
   PROTOCOL_VERSION,

@@ -86,14 +86,31 @@ export function parseEmissionTopic(
   };
 }
 
-/** The registry message by which `member` leaves the bus: the others withdraw it at once. */
-export function leavingMessage(member: string): {
+/** The registry message by which `member` leaves the bus: the others withdraw it at once (with `secret`, the leave secret it committed to). */
+export function leavingMessage(
+  member: string,
+  secret?: string,
+): {
   member: string;
   owners: Record<string, never>;
   leaving: true;
+  secret?: string;
 } {
-  return { member, owners: {}, leaving: true };
+  return secret === undefined
+    ? { member, owners: {}, leaving: true }
+    : { member, owners: {}, leaving: true, secret };
 }
+
+/**
+ * Bytes of a member's leave secret. A version-2 member commits to it in its
+ * registry (`leave`: lowercase hex SHA-256 of the secret's hex text) and
+ * reveals it in its leaving message (`secret`); receivers drop a leaving
+ * whose secret does not match, so nobody can make a committed member leave.
+ */
+export const LEAVE_SECRET_BYTES = 16;
+
+/** Milliseconds between summaries of repeated bad input from one sender (the first is warned at once). */
+export const BAD_INPUT_SUMMARY_MS = 5000;
 
 /** Milliseconds between a member's heartbeats, unless the bus says otherwise. */
 export const DEFAULT_HEARTBEAT_MS = 1000;

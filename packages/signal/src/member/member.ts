@@ -52,6 +52,8 @@ import type { CallMessage, RegistryMessage, ValuesMessage } from "./protocol.js"
 import { readCall, readHello, readRegistry, readValues } from "./protocol.js";
 import { Calls } from "./calls.js";
 import { StandIns } from "./stand-ins.js";
+import { BadInput, kindOf, senderOf } from "./bad-input.js";
+import { judgeLeaving, leaveCommitment, newLeaveSecret } from "./leave-proof.js";
 
 /** Options of a {@link BusMember}. */
 export interface BusMemberOptions {
@@ -205,6 +207,10 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   readonly #standIns: StandIns;
   readonly #feeds: Feeds;
   readonly #calls: Calls;
+  readonly #badInput: BadInput;
+  /** Revealed in the leaving message only; its hash goes in every registry (see leave-proof.ts). */
+  readonly #leaveSecret = newLeaveSecret();
+  #leaveCommitment: string | undefined;
   #state: MemberState = "new";
   #announceScheduled = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -234,6 +240,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     }
     this.#joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
     this.#inbox = callTopic(this.id);
+    this.#badInput = new BadInput(this.#logger, this.id);
     this.#outbox = new Outbox(options.link, this.#logger, this.id);
     this.#peers = new Peers(this.heartbeatMs * this.missedHeartbeats, {
       joined: (peer) => this.emit("joined", this.#info(peer)),
@@ -339,11 +346,13 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     for (const name of this.#registry.names()) {
       this.#feeds.adopt(name, new Map(Object.entries(this.#registry.signals(name))));
     }
-    await Promise.all(
-      [REGISTRY_TOPIC, HELLO_TOPIC, VALUES_TOPIC, callTopic(this.id)].map((topic) =>
+    const [commitment] = await Promise.all([
+      leaveCommitment(this.#leaveSecret),
+      ...[REGISTRY_TOPIC, HELLO_TOPIC, VALUES_TOPIC, callTopic(this.id)].map((topic) =>
         this.#outbox.subscribe(topic),
       ),
-    );
+    ]);
+    this.#leaveCommitment = commitment;
     if (this.#closing) return;
     this.#setState("joined");
     // The heartbeat keeps the process alive while this member is on the bus
@@ -407,11 +416,15 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     this.#orphan(orphans, new ClosedError(`The bus of member ${this.id}`));
     // Nothing this registry waits for from other members will come now.
     this.#registry.closeWaiting();
+    this.#badInput.close();
     try {
       // Also when the host is gone: other members on a forwarder that lives on hear it.
       if (wasRunning) {
         await withDeadline(
-          this.#outbox.sendLast(REGISTRY_TOPIC, this.#codec.encode(leavingMessage(this.id))),
+          this.#outbox.sendLast(
+            REGISTRY_TOPIC,
+            this.#codec.encode(leavingMessage(this.id, this.#leaveSecret)),
+          ),
           this.heartbeatMs,
         );
       }
@@ -453,10 +466,8 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       else if (topic === VALUES_TOPIC) this.#onValues(readValues(this.#codec.decode(body)));
       else if (topic === this.#inbox) this.#onCall(readCall(this.#codec.decode(body)));
     } catch (error) {
-      this.#logger.warn(
-        `Member ${this.id} ignored a malformed message on ${JSON.stringify(topic)}.`,
-        error,
-      );
+      const sender = senderOf(topic, body, (bytes) => this.#codec.decode(bytes));
+      this.#badInput.report(kindOf(topic, this.#inbox), sender, error);
     }
   };
 
@@ -510,8 +521,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
   #onRegistry(message: RegistryMessage): void {
     if (message.member === this.id) return;
     if (message.leaving === true) {
-      const peer = this.#peers.remove(message.member);
-      if (peer !== undefined) this.#withdrawn(peer, "left");
+      this.#onLeaving(message);
       return;
     }
     if (message.host === true) this.#hostAnswered(message.member);
@@ -540,6 +550,22 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
     // What the new host must know of this member, without waiting for its hello.
     this.#sendRegistry();
     this.#sendValues(this.#feeds.values());
+  }
+
+  /** A leaving counts only with the secret its sender committed to (see leave-proof.ts). */
+  #onLeaving(message: RegistryMessage): void {
+    const peer = this.#peers.get(message.member);
+    if (peer === undefined) return;
+    const host = peer.host || peer.id === this.#hostId;
+    judgeLeaving(peer.leave, message.secret, host, (verdict) => {
+      if (this.#state === "closed" || this.#peers.get(peer.id) !== peer) return;
+      if (verdict === "forged") {
+        this.#badInput.report("forged leaving", peer.id);
+        return;
+      }
+      this.#peers.remove(peer.id);
+      this.#withdrawn(peer, "left");
+    });
   }
 
   /** Joining ends once the host's registry is known here, its properties' values included. */
@@ -666,6 +692,7 @@ export class BusMember extends EventEmitter<BusMemberEvents> {
       properties: this.#feeds.properties(),
     };
     if (this.#isHost) message.host = true;
+    if (this.#leaveCommitment !== undefined) message.leave = this.#leaveCommitment;
     this.#outbox.send(REGISTRY_TOPIC, this.#codec.encode(message));
   }
 }

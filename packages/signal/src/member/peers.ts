@@ -24,6 +24,8 @@ export interface Peer {
   properties: OwnerSignals | undefined;
   /** The values of its properties, by owner, as its values messages said. */
   values: Record<string, Record<string, unknown>>;
+  /** Its commitment to its leave secret, the first one heard (`undefined`: none, a version-1 peer). */
+  leave: string | undefined;
   /** Whether it said it is the bus's host. */
   host: boolean;
   /** Whether a registry of it arrived (a hello alone says only that it exists). */
@@ -84,6 +86,7 @@ export class Peers {
         slots: undefined,
         properties: undefined,
         values: Object.create(null) as Peer["values"],
+        leave: undefined,
         host: false,
         described: false,
         lastHeard: now,
@@ -112,6 +115,8 @@ export class Peers {
     peer.slots = message.slots;
     peer.properties = message.properties;
     peer.host ||= message.host === true;
+    // First heard wins: a forged registry cannot replace the commitment a leaving is checked against.
+    peer.leave ??= message.leave;
     peer.described = true;
     return peer;
   }

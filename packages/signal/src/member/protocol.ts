@@ -30,6 +30,10 @@ export interface RegistryMessage {
   slots?: OwnerSignals;
   /** Version 2: the properties of its owners (their values travel in values messages). */
   properties?: OwnerSignals;
+  /** Version 2: the sender's commitment to its leave secret (hex SHA-256; see leave-proof.ts). */
+  leave?: string;
+  /** Version 2, with `leaving`: the leave secret the sender committed to. */
+  secret?: string;
 }
 
 /** The values message: current values of a member's properties, by owner and property. */
@@ -121,6 +125,10 @@ export function readRegistry(value: unknown): RegistryMessage {
     message.feeds = feeds as Record<string, Record<string, string[]>>;
   }
   if (host === true) message.host = true;
+  if (typeof value.leave === "string" && value.leave.length === 64) message.leave = value.leave;
+  if (leaving === true && typeof value.secret === "string" && value.secret.length <= 256) {
+    message.secret = value.secret;
+  }
   return message;
 }
 
