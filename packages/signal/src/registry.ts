@@ -313,6 +313,8 @@ class RegistryConnection implements Connection {
 export class SignalRegistry extends EventEmitter<RegistryEvents> {
   readonly #entries = new Map<string, Entry>();
   readonly #connections = new Set<RegistryConnection>();
+  /** The names each owner object is registered under: unregistering by object costs its names, not the registry. */
+  readonly #namesOf = new Map<object, Set<string>>();
   readonly #logger: Logger;
   readonly #onError: SlotErrorHandler;
 
@@ -370,6 +372,9 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
         view: undefined,
       };
       this.#entries.set(name, entry);
+      let names = this.#namesOf.get(owner);
+      if (names === undefined) this.#namesOf.set(owner, (names = new Set<string>()));
+      names.add(name);
     }
     for (const [key, signal] of found.signals) {
       entry.signals.set(key, signal);
@@ -406,11 +411,7 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
    */
   unregister(nameOrOwner: string | object, options: UnregisterOptions = {}): boolean {
     const names =
-      typeof nameOrOwner === "string"
-        ? [nameOrOwner]
-        : [...this.#entries]
-            .filter(([, entry]) => entry.owner === nameOrOwner)
-            .map(([name]) => name);
+      typeof nameOrOwner === "string" ? [nameOrOwner] : [...(this.#namesOf.get(nameOrOwner) ?? [])];
     let removed = false;
     for (const name of names) {
       const entry = this.#entries.get(name);
@@ -610,6 +611,9 @@ export class SignalRegistry extends EventEmitter<RegistryEvents> {
 
   #remove(name: string, entry: Entry, reconnect = false): void {
     this.#entries.delete(name);
+    const names = this.#namesOf.get(entry.owner);
+    names?.delete(name);
+    if (names?.size === 0) this.#namesOf.delete(entry.owner);
     for (const connection of [...this.#connections]) {
       if (connection.name !== name || connection.state !== "connected") continue;
       connection.detach();

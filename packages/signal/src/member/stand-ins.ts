@@ -36,6 +36,8 @@ export class StandIns implements StandInHost {
   readonly #context: MemberContext;
   readonly #feeds: Feeds;
   readonly #byOwner = new Map<string, StandIn>();
+  /** The stand-ins of each member: withdrawing one costs its owners, not every member's. */
+  readonly #byMember = new Map<string, Map<string, StandIn>>();
   readonly #objects = new WeakSet<object>();
   /** Stand-in signals somebody here listens to. */
   readonly #listening = new Set<StandInSignal>();
@@ -66,7 +68,7 @@ export class StandIns implements StandInHost {
 
   /** The owners `member` registered, as stand-ins here. */
   ownersOf(member: string): string[] {
-    return [...this.#byOwner.values()].filter((s) => s.member === member).map((s) => s.owner);
+    return [...(this.#byMember.get(member)?.keys() ?? [])];
   }
 
   /** What this member listens to, for its registry. */
@@ -132,8 +134,8 @@ export class StandIns implements StandInHost {
       }
       if (hasValues(peer, owner)) this.#add(peer, owner, { names, slots, properties, shape });
     }
-    for (const standIn of [...this.#byOwner.values()]) {
-      if (standIn.member === peer.id && !(standIn.owner in peer.owners)) this.#withdraw(standIn);
+    for (const standIn of [...(this.#byMember.get(peer.id)?.values() ?? [])]) {
+      if (!Object.hasOwn(peer.owners, standIn.owner)) this.#withdraw(standIn);
     }
     for (const signal of this.#listening) {
       if (this.#byOwner.get(signal.ownerName)?.member === peer.id)
@@ -143,8 +145,8 @@ export class StandIns implements StandInHost {
 
   /** Withdraws every stand-in of `member` (it left or is gone). */
   withdrawMember(member: string): void {
-    for (const standIn of [...this.#byOwner.values()])
-      if (standIn.member === member) this.#withdraw(standIn);
+    for (const standIn of [...(this.#byMember.get(member)?.values() ?? [])])
+      this.#withdraw(standIn);
   }
 
   /** Withdraws every stand-in: the member closes. */
@@ -212,6 +214,9 @@ export class StandIns implements StandInHost {
       shape: parts.shape,
     };
     this.#byOwner.set(owner, standIn);
+    let mine = this.#byMember.get(peer.id);
+    if (mine === undefined) this.#byMember.set(peer.id, (mine = new Map<string, StandIn>()));
+    mine.set(owner, standIn);
     this.#objects.add(object);
     this.#context.registry.registerSignals(object, { name: owner, slots: parts.slots });
   }
@@ -230,6 +235,9 @@ export class StandIns implements StandInHost {
   #drop(standIn: StandIn): void {
     if (this.#byOwner.get(standIn.owner) !== standIn) return;
     this.#byOwner.delete(standIn.owner);
+    const mine = this.#byMember.get(standIn.member);
+    mine?.delete(standIn.owner);
+    if (mine?.size === 0) this.#byMember.delete(standIn.member);
     for (const signal of Object.values(standIn.signals)) {
       signal[relayHook](undefined);
       if (this.#listening.delete(signal)) this.#context.outbox.unsubscribe(signal.prefix);
