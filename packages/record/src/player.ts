@@ -82,7 +82,7 @@ export class Player {
   #rounds = 0;
   #start!: () => void;
 
-  /** @internal use {@link play} */
+  /** @hidden made by {@link play} */
   constructor(
     file: string,
     bus: VirtualBus,

@@ -97,7 +97,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   #last: Promise<void> = Promise.resolve();
   #stopped: Promise<RecorderStats> | undefined;
 
-  /** @internal use {@link record} */
+  /** @hidden made by {@link record} */
   constructor(
     file: string,
     bus: VirtualBus,
