@@ -16,6 +16,23 @@ export const BUNDLE_MARKER: Buffer = Buffer.from("sunflare/bundle/1", "latin1");
  */
 export const COPIED_BUNDLE_MARKER: Buffer = Buffer.from("sunflare/bundle/1/latin1", "latin1");
 
+/** zeromq.js copies a frame this long or shorter; a longer one points into the sender's memory. */
+export const ZERO_COPY_ABOVE = 128;
+
+/**
+ * A message of `bodies` (one or more) that zeromq.js copies whole: `[topic,
+ * body]` for one body it copies anyway, a copied bundle otherwise.
+ */
+export function copiedMessage(
+  topicFrame: Uint8Array,
+  bodies: readonly Uint8Array[],
+): (Uint8Array | string)[] {
+  if (bodies.length === 1 && bodies[0]!.byteLength <= ZERO_COPY_ABOVE) {
+    return [topicFrame, bodies[0]!];
+  }
+  return [topicFrame, COPIED_BUNDLE_MARKER, packBundle(bodies).toString("latin1")];
+}
+
 /** Messages in one bundle at most. */
 export const BUNDLE_MESSAGES = 256;
 

@@ -14,7 +14,7 @@ import {
   BUNDLE_HEADER_BYTES,
   BUNDLE_MARKER,
   BUNDLE_MESSAGES,
-  COPIED_BUNDLE_MARKER,
+  copiedMessage,
   packBundle,
 } from "./bundle.js";
 import type { Feeder, Frames, SendQueue } from "./send-queue.js";
@@ -62,11 +62,10 @@ class HeldBundle {
   /** The ZeroMQ message: a bundle of one is an ordinary `[topic, body]` message. */
   frames(): Frames {
     const { bodies, topicFrame } = this;
-    if (bodies.length === 1) return [topicFrame, bodies[0]!];
-    const payload = packBundle(bodies);
-    return this.copied
-      ? [topicFrame, COPIED_BUNDLE_MARKER, payload.toString("latin1")]
-      : [topicFrame, BUNDLE_MARKER, payload];
+    if (this.copied) return copiedMessage(topicFrame, bodies);
+    return bodies.length === 1
+      ? [topicFrame, bodies[0]!]
+      : [topicFrame, BUNDLE_MARKER, packBundle(bodies)];
   }
 
   /** Hands the bundle to `queue`; the sends waiting for it settle with its delivery. */

@@ -2,7 +2,7 @@ import type { Codec } from "@sunflare/codec";
 import { encode } from "@sunflare/codec";
 import { isMainThread } from "node:worker_threads";
 import { XPublisher } from "zeromq";
-import { BUNDLE_BODY_LIMIT } from "./bundle.js";
+import { BUNDLE_BODY_LIMIT, copiedMessage } from "./bundle.js";
 import { Bundler } from "./bundler.js";
 import type { Endpoint } from "./connect.js";
 import { connectSocket, isInproc, resolveEndpoint } from "./connect.js";
@@ -43,8 +43,9 @@ export interface PublisherOptions {
    * threads). Every Sunflare {@link Subscriber} delivers them one by one;
    * other readers (Python's, a raw ZeroMQ socket) see a three-frame
    * message. Turn it on over ipc/tcp only when every subscriber is a
-   * Sunflare one. `"copied"`: bundles whose payload zeromq.js copies, for
-   * a publisher in a worker thread whose messages may be read after the
+   * Sunflare one. `"copied"`: bundles, and bodies over 128 bytes sent
+   * alone, travel as copied bundles, whose payload zeromq.js copies: for a
+   * publisher in a worker thread whose messages may be read after the
    * worker ended (see the package README, "Bundles").
    */
   bundle?: boolean | "copied";
@@ -77,6 +78,8 @@ export class Publisher {
   readonly #queue: SendQueue;
   /** Holds small messages for bundles, which it hands to the queue; `undefined` when not bundling. */
   readonly #bundler: Bundler | undefined;
+  /** `bundle: "copied"`: every message of `send`/`sendEncoded` goes as a copy (see {@link copiedMessage}). */
+  readonly #copied: boolean;
 
   /**
    * @param endpoint a {@link Forwarder} of this process (started if needed),
@@ -112,7 +115,8 @@ export class Publisher {
       linger,
     );
     const bundle = options.bundle ?? (isMainThread && isInproc(endpoint));
-    if (bundle !== false) this.#bundler = new Bundler(this.#queue, bundle === "copied");
+    this.#copied = bundle === "copied";
+    if (bundle !== false) this.#bundler = new Bundler(this.#queue, this.#copied);
   }
 
   /** Whether {@link close} was called. */
@@ -229,7 +233,11 @@ export class Publisher {
     if (this.#bundler === undefined || body.byteLength >= BUNDLE_BODY_LIMIT) {
       // Messages held for a bundle go first.
       this.#bundler?.flush();
-      return this.#queue.push([this.#topicFrame(topic), body], false);
+      const topicFrame = this.#topicFrame(topic);
+      return this.#queue.push(
+        this.#copied ? copiedMessage(topicFrame, [body]) : [topicFrame, body],
+        false,
+      );
     }
     return this.#bundler.hold(topic, this.#topicFrame(topic), body, intake === "keeping-up");
   }

@@ -307,20 +307,9 @@ export async function record(bus: VirtualBus, options: RecordOptions): Promise<R
   return recorder;
 }
 
-/**
- * The marker of a large body a worker thread sent over inproc as a string
- * (`[topic, latin1 text, marker]`, see `ZmqLink` in `@sunflare/virtual`):
- * the string carries the body's bytes one per character.
- */
-const COPIED = "sunflare/latin1";
-
-/** The body of `[topic, body]`, or of the copied form; `undefined` for other multipart messages. */
+/** The body of `[topic, body]`; `undefined` for other multipart messages. */
 function bodyOf({ frames }: Message): Uint8Array | undefined {
-  if (frames.length === 2) return frames[1]!;
-  if (frames.length === 3 && Buffer.from(frames[2]!).toString() === COPIED) {
-    return Buffer.from(Buffer.from(frames[1]!).toString("utf8"), "latin1");
-  }
-  return undefined;
+  return frames.length === 2 ? frames[1] : undefined;
 }
 
 /** How long {@link record} waits for the owners the bus knows to be known to its member. */

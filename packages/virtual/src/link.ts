@@ -13,14 +13,10 @@ import { isMainThread } from "node:worker_threads";
  * zeromq.js sends a frame over 128 bytes without copying it, and hands it
  * back to the sending thread to be freed once every receiver let go of it;
  * when that thread is a worker that has ended by then, the process aborts
- * (`std::system_error`, seen with members that leave). Strings are copied
- * instead. So a member in a worker thread on an inproc bus sends larger
- * bodies as latin1 strings, marked by a third frame, and links turn them
- * back into bytes. Only Sunflare links meet them: nothing outside this
- * process reaches an inproc forwarder.
+ * (`std::system_error`, seen with members that leave). So a member in a
+ * worker thread on an inproc bus publishes with `bundle: "copied"`: every
+ * message it sends is copied.
  */
-const COPIED = "sunflare/latin1";
-const ZERO_COPY_ABOVE = 128;
 
 /** Where a {@link ZmqLink} connects, and how. @internal */
 export interface ZmqLinkOptions {
@@ -44,7 +40,8 @@ export class ZmqLink implements BusLink {
   #subscriber: Subscriber | undefined;
   #handler: ((topic: string, body: Uint8Array) => void) | undefined;
   #closed = false;
-  readonly #copyLarge: boolean;
+  /** Whether what this link sends is copied (see the module comment). */
+  readonly #copied: boolean;
 
   constructor(options: ZmqLinkOptions) {
     this.#options = options;
@@ -53,32 +50,21 @@ export class ZmqLink implements BusLink {
       endpoint instanceof Forwarder
         ? endpoint.transport === "inproc"
         : isInprocAddress(typeof endpoint === "string" ? endpoint : endpoint.publishAddress);
-    this.#copyLarge = !isMainThread && inproc;
+    this.#copied = !isMainThread && inproc;
   }
 
   /**
    * Publishes `[topic, body]`. The first call makes the publisher and puts
    * the publisher's own `sendEncoded` in its place, so that every later send
-   * goes straight to it; where larger bodies are copied (see {@link COPIED}),
-   * the size check stays in front of it.
+   * goes straight to it.
    */
   send = (topic: string, body: Uint8Array): Promise<void> => {
     const publisher = new Publisher(this.#options.endpoint, {
       curve: this.#options.curve,
-      // A worker's small messages travel together too, copied: they outlive the worker.
-      ...(this.#copyLarge ? { bundle: "copied" as const } : {}),
+      ...(this.#copied ? { bundle: "copied" as const } : {}),
     });
     this.#publisher = publisher;
-    this.send = this.#copyLarge
-      ? (topic, body) =>
-          body.byteLength > ZERO_COPY_ABOVE
-            ? publisher.sendFrames([
-                topic,
-                Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1"),
-                COPIED,
-              ])
-            : publisher.sendEncoded(topic, body)
-      : publisher.sendEncoded.bind(publisher);
+    this.send = publisher.sendEncoded.bind(publisher);
     return this.send(topic, body);
   };
 
@@ -93,12 +79,8 @@ export class ZmqLink implements BusLink {
         counted: false,
         consume: (message) => {
           const { frames } = message;
-          // Only [topic, body] messages are protocol messages, and the copied form above.
+          // Only [topic, body] messages are protocol messages.
           if (frames.length === 2) this.#handler?.(message.topic, frames[1]!);
-          else if (frames.length === 3 && Buffer.from(frames[2]!).toString() === COPIED) {
-            const body = Buffer.from(Buffer.from(frames[1]!).toString("utf8"), "latin1");
-            this.#handler?.(message.topic, body);
-          }
         },
       });
     } else {
